@@ -1,0 +1,11 @@
+//! The object model: stored kinds, selectors, int-or-percent values, quantities and the
+//! small helpers controllers share.
+
+pub mod intstr;
+pub mod object;
+pub mod pod;
+pub mod quantity;
+pub mod selector;
+pub mod time;
+
+pub use object::{Kind, ObjKey, Object};

@@ -1,0 +1,59 @@
+//! Pod predicates shared by controllers (pkg/api/v1/pod/util.go, pkg/controller/controller_utils.go).
+
+use k8s_openapi::api::core::v1::{Pod, PodCondition};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+
+pub fn phase(pod: &Pod) -> &str {
+    pod.status.as_ref().and_then(|s| s.phase.as_deref()).unwrap_or("Pending")
+}
+
+pub fn condition<'a>(pod: &'a Pod, kind: &str) -> Option<&'a PodCondition> {
+    pod.status.as_ref()?.conditions.as_ref()?.iter().find(|c| c.type_ == kind)
+}
+
+/// IsPodReady: the Ready condition is True.
+pub fn is_ready(pod: &Pod) -> bool {
+    condition(pod, "Ready").is_some_and(|c| c.status == "True")
+}
+
+/// When the pod last became ready, if it is ready.
+pub fn ready_since(pod: &Pod) -> Option<&Time> {
+    condition(pod, "Ready").filter(|c| c.status == "True").and_then(|c| c.last_transition_time.as_ref())
+}
+
+/// IsPodAvailable: ready for at least minReadySeconds. Upstream compares with `Before(now)`
+/// on second-truncated timestamps; with whole-second virtual timestamps `<=` is the same test.
+pub fn is_available(pod: &Pod, min_ready_seconds: i32, now: &Time) -> bool {
+    if !is_ready(pod) {
+        return false;
+    }
+    if min_ready_seconds <= 0 {
+        return true;
+    }
+    match ready_since(pod) {
+        Some(t) => t.0.as_second() + i64::from(min_ready_seconds) <= now.0.as_second(),
+        None => false,
+    }
+}
+
+/// IsPodActive: not terminal and not being deleted.
+pub fn is_active(pod: &Pod) -> bool {
+    let p = phase(pod);
+    p != "Succeeded" && p != "Failed" && pod.metadata.deletion_timestamp.is_none()
+}
+
+pub fn node_name(pod: &Pod) -> &str {
+    pod.spec.as_ref().and_then(|s| s.node_name.as_deref()).unwrap_or("")
+}
+
+pub fn max_restarts(pod: &Pod) -> i32 {
+    pod.status
+        .as_ref()
+        .and_then(|s| s.container_statuses.as_ref())
+        .map(|cs| cs.iter().map(|c| c.restart_count).max().unwrap_or(0))
+        .unwrap_or(0)
+}
+
+pub fn restart_policy(pod: &Pod) -> &str {
+    pod.spec.as_ref().and_then(|s| s.restart_policy.as_deref()).unwrap_or("Always")
+}

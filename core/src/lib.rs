@@ -1,0 +1,6 @@
+//! kubeloop's reconcile core: a deterministic simulation of the Kubernetes workload
+//! controllers over a simulated API server, scheduler and kubelet. Pure Rust; builds for
+//! wasm32-unknown-unknown and natively.
+
+pub mod api;
+pub mod manifest;
