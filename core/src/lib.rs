@@ -3,4 +3,9 @@
 //! wasm32-unknown-unknown and natively.
 
 pub mod api;
+pub mod controllers;
 pub mod manifest;
+pub mod sim;
+pub mod store;
+pub mod trace;
+pub mod validation;

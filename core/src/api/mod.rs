@@ -1,6 +1,7 @@
 //! The object model: stored kinds, selectors, int-or-percent values, quantities and the
 //! small helpers controllers share.
 
+pub mod defaults;
 pub mod intstr;
 pub mod object;
 pub mod pod;

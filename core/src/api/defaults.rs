@@ -1,0 +1,102 @@
+//! API-server defaulting (pkg/apis/apps/v1/defaults.go, pkg/apis/core/v1/defaults.go),
+//! applied before validation and storage so `get -o yaml` shows what a cluster shows.
+
+use super::Object;
+use k8s_openapi::api::apps::v1::{DeploymentStrategy, RollingUpdateDeployment};
+use k8s_openapi::api::core::v1::{PodSpec, PodTemplateSpec, Probe};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+pub fn apply(obj: &mut Object) {
+    match obj {
+        Object::Deployment(d) => {
+            let s = &mut d.spec;
+            s.replicas.get_or_insert(1);
+            let strategy = s.strategy.get_or_insert_with(DeploymentStrategy::default);
+            let t = strategy.type_.get_or_insert_with(|| "RollingUpdate".into());
+            if t == "RollingUpdate" {
+                let ru = strategy.rolling_update.get_or_insert_with(RollingUpdateDeployment::default);
+                ru.max_unavailable.get_or_insert_with(|| IntOrString::String("25%".into()));
+                ru.max_surge.get_or_insert_with(|| IntOrString::String("25%".into()));
+            }
+            s.revision_history_limit.get_or_insert(10);
+            s.progress_deadline_seconds.get_or_insert(600);
+            template(&mut s.template);
+        }
+        Object::ReplicaSet(rs) => {
+            rs.spec.replicas.get_or_insert(1);
+            if let Some(t) = &mut rs.spec.template {
+                template(t);
+            }
+        }
+        Object::Pod(p) => {
+            if let Some(s) = &mut p.spec {
+                pod_spec(s);
+                s.enable_service_links.get_or_insert(true);
+                s.priority.get_or_insert(0);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn template(t: &mut PodTemplateSpec) {
+    if let Some(s) = &mut t.spec {
+        pod_spec(s);
+    }
+}
+
+/// SetDefaults_PodSpec and SetDefaults_Container.
+pub fn pod_spec(s: &mut PodSpec) {
+    s.dns_policy.get_or_insert_with(|| "ClusterFirst".into());
+    s.restart_policy.get_or_insert_with(|| "Always".into());
+    s.security_context.get_or_insert_with(Default::default);
+    s.termination_grace_period_seconds.get_or_insert(30);
+    s.scheduler_name.get_or_insert_with(|| "default-scheduler".into());
+    for c in s.containers.iter_mut().chain(s.init_containers.iter_mut().flatten()) {
+        if c.image_pull_policy.is_none() {
+            let tag = image_tag(c.image.as_deref().unwrap_or(""));
+            c.image_pull_policy = Some(if tag == "latest" { "Always" } else { "IfNotPresent" }.into());
+        }
+        c.termination_message_path.get_or_insert_with(|| "/dev/termination-log".into());
+        c.termination_message_policy.get_or_insert_with(|| "File".into());
+        c.resources.get_or_insert_with(Default::default);
+        for port in c.ports.iter_mut().flatten() {
+            port.protocol.get_or_insert_with(|| "TCP".into());
+        }
+        for p in [&mut c.readiness_probe, &mut c.liveness_probe, &mut c.startup_probe].into_iter().flatten() {
+            probe(p);
+        }
+    }
+}
+
+fn probe(p: &mut Probe) {
+    p.timeout_seconds.get_or_insert(1);
+    p.period_seconds.get_or_insert(10);
+    p.success_threshold.get_or_insert(1);
+    p.failure_threshold.get_or_insert(3);
+}
+
+/// The tag of an image reference: `latest` when none is given and there is no digest.
+pub fn image_tag(image: &str) -> &str {
+    if image.contains('@') {
+        return "";
+    }
+    let last = image.rsplit('/').next().unwrap_or(image);
+    match last.split_once(':') {
+        Some((_, tag)) => tag,
+        None => "latest",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::image_tag;
+
+    #[test]
+    fn tags() {
+        assert_eq!(image_tag("nginx"), "latest");
+        assert_eq!(image_tag("nginx:1.25"), "1.25");
+        assert_eq!(image_tag("localhost:5000/app"), "latest");
+        assert_eq!(image_tag("nginx@sha256:abc"), "");
+    }
+}

@@ -1,0 +1,238 @@
+//! Helpers shared by the workload controllers (pkg/controller/controller_utils.go):
+//! pods from templates, owner references, and the pod deletion ranking.
+
+use crate::api::pod;
+use crate::api::Object;
+use k8s_openapi::api::core::v1::{Pod, PodTemplateSpec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference, Time};
+use std::cmp::Ordering;
+
+/// The controller reference a workload puts on what it creates.
+pub fn controller_ref(owner: &Object) -> OwnerReference {
+    OwnerReference {
+        api_version: owner.kind().api_version().to_string(),
+        kind: owner.kind().name().to_string(),
+        name: owner.name().to_string(),
+        uid: owner.uid().to_string(),
+        controller: Some(true),
+        block_owner_deletion: Some(true),
+    }
+}
+
+/// GetPodFromTemplate: labels, annotations and spec from the template, named
+/// `<owner>-<random>` by generateName, owned by the controller.
+pub fn pod_from_template(template: &PodTemplateSpec, owner: &Object, generate_name: String) -> Pod {
+    let tmeta = template.metadata.clone().unwrap_or_default();
+    Pod {
+        metadata: ObjectMeta {
+            generate_name: Some(generate_name),
+            namespace: Some(owner.namespace().to_string()),
+            labels: tmeta.labels,
+            annotations: tmeta.annotations,
+            finalizers: tmeta.finalizers,
+            owner_references: Some(vec![controller_ref(owner)]),
+            ..Default::default()
+        },
+        spec: template.spec.clone(),
+        status: None,
+    }
+}
+
+const DELETION_COST: &str = "controller.kubernetes.io/pod-deletion-cost";
+
+fn deletion_cost(p: &Pod) -> i32 {
+    p.metadata.annotations.as_ref().and_then(|a| a.get(DELETION_COST)).and_then(|v| v.parse().ok()).unwrap_or(0)
+}
+
+fn phase_ordinal(p: &Pod) -> u8 {
+    match pod::phase(p) {
+        "Unknown" => 1,
+        "Running" => 2,
+        _ => 0,
+    }
+}
+
+/// afterOrZero: zero times first, then the later time first.
+fn after_or_zero(a: Option<&Time>, b: Option<&Time>) -> bool {
+    match (a, b) {
+        (None, _) | (_, None) => a.is_none(),
+        (Some(a), Some(b)) => a.0 > b.0,
+    }
+}
+
+/// logarithmicRankDiff: compares floor(log2(age in ns)).
+fn log_rank_diff(a: &Time, b: &Time, now: &Time) -> i64 {
+    let rank = |t: &Time| {
+        let d = now.0.as_nanosecond() - t.0.as_nanosecond();
+        if d <= 0 {
+            -1
+        } else {
+            (d as f64).log2().floor() as i64
+        }
+    };
+    rank(a) - rank(b)
+}
+
+/// Newer-or-zero first on a logarithmic scale, ties by uid (LogarithmicScaleDown).
+fn log_newer_first(a: &Pod, b: &Pod, ta: Option<&Time>, tb: Option<&Time>, now: &Time) -> bool {
+    match (ta, tb) {
+        (Some(x), Some(y)) => {
+            let d = log_rank_diff(x, y, now);
+            if d == 0 {
+                a.metadata.uid < b.metadata.uid
+            } else {
+                d < 0
+            }
+        }
+        _ => after_or_zero(ta, tb),
+    }
+}
+
+/// ActivePodsWithRanks.Less: true when `a` should be deleted before `b`.
+pub fn delete_first(a: &Pod, rank_a: i32, b: &Pod, rank_b: i32, now: &Time) -> bool {
+    let (na, nb) = (pod::node_name(a), pod::node_name(b));
+    if na != nb && (na.is_empty() || nb.is_empty()) {
+        return na.is_empty();
+    }
+    let (oa, ob) = (phase_ordinal(a), phase_ordinal(b));
+    if oa != ob {
+        return oa < ob;
+    }
+    let (ra, rb) = (pod::is_ready(a), pod::is_ready(b));
+    if ra != rb {
+        return !ra;
+    }
+    let (ca, cb) = (deletion_cost(a), deletion_cost(b));
+    if ca != cb {
+        return ca < cb;
+    }
+    if rank_a != rank_b {
+        return rank_a > rank_b;
+    }
+    if ra && rb {
+        let (ta, tb) = (ready_time(a), ready_time(b));
+        if ta != tb {
+            return log_newer_first(a, b, ta, tb, now);
+        }
+    }
+    let (xa, xb) = (pod::max_restarts(a), pod::max_restarts(b));
+    if xa != xb {
+        return xa > xb;
+    }
+    let (ta, tb) = (a.metadata.creation_timestamp.as_ref(), b.metadata.creation_timestamp.as_ref());
+    if ta != tb {
+        return log_newer_first(a, b, ta, tb, now);
+    }
+    false
+}
+
+fn ready_time(p: &Pod) -> Option<&Time> {
+    pod::condition(p, "Ready").filter(|c| c.status == "True").and_then(|c| c.last_transition_time.as_ref())
+}
+
+/// Sorts `(pod, rank)` so the pods to delete come first (a stable sort for determinism).
+pub fn sort_for_deletion(pods: &mut [(&Pod, i32)], now: &Time) {
+    pods.sort_by(|(a, ra), (b, rb)| {
+        if delete_first(a, *ra, b, *rb, now) {
+            Ordering::Less
+        } else if delete_first(b, *rb, a, *ra, now) {
+            Ordering::Greater
+        } else {
+            Ordering::Equal
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use k8s_openapi::api::core::v1::{ContainerStatus, PodCondition, PodSpec, PodStatus};
+    use std::collections::BTreeMap;
+
+    fn t(secs: i64) -> Option<Time> {
+        Some(Time(jiff::Timestamp::from_second(secs).unwrap()))
+    }
+
+    const NOW: i64 = 1_800_000_000;
+    const MONTH: i64 = 30 * 86_400;
+
+    #[allow(clippy::too_many_arguments)]
+    fn mk(name: &str, node: &str, phase: &str, ready: bool, restarts: i32, ready_since: Option<Time>, created: Option<Time>, cost: Option<&str>) -> Pod {
+        Pod {
+            metadata: ObjectMeta {
+                name: Some(name.into()),
+                creation_timestamp: created,
+                annotations: cost.map(|c| BTreeMap::from([(DELETION_COST.to_string(), c.to_string())])),
+                ..Default::default()
+            },
+            spec: Some(PodSpec { node_name: (!node.is_empty()).then(|| node.into()), ..Default::default() }),
+            status: Some(PodStatus {
+                phase: Some(phase.into()),
+                conditions: ready.then(|| {
+                    vec![PodCondition { type_: "Ready".into(), status: "True".into(), last_transition_time: ready_since, ..Default::default() }]
+                }),
+                container_statuses: ready.then(|| vec![ContainerStatus { restart_count: restarts, ..Default::default() }]),
+                ..Default::default()
+            }),
+        }
+    }
+
+    // controller_utils_test.go TestSortingActivePodsWithRanks.
+    #[test]
+    fn sorting_active_pods_with_ranks() {
+        let now = t(NOW).unwrap();
+        let unscheduled = mk("unscheduled", "", "Pending", false, 0, None, None, None);
+        let scheduled_pending = mk("pending", "node", "Pending", false, 0, None, None, None);
+        let unknown = mk("unknown-phase", "node", "Unknown", false, 0, None, None, None);
+        let not_ready = mk("not-ready", "node", "Running", false, 0, None, None, None);
+        let ready_no_ltt = mk("ready-no-last-transition-time", "node", "Running", true, 0, None, None, None);
+        let ready_now = mk("ready-now", "node", "Running", true, 0, t(NOW), t(NOW), None);
+        let ready_then = mk("ready-then", "node", "Running", true, 0, t(NOW - MONTH), t(NOW - MONTH), None);
+        let high_restarts = mk("ready-high-restarts", "node", "Running", true, 9001, t(NOW), t(NOW), None);
+        let created_then = mk("ready-now-created-then", "node", "Running", true, 0, t(NOW), t(NOW - MONTH), None);
+        let low_cost = mk("low-deletion-cost", "node", "Running", true, 0, t(NOW), t(NOW - MONTH), Some("10"));
+        let high_cost = mk("high-deletion-cost", "node", "Running", true, 0, t(NOW), t(NOW - MONTH), Some("100"));
+        let unsched5 = mk("unscheduled-5-hours", "", "Pending", false, 0, t(NOW - 5 * 3600), t(NOW - 5 * 3600), None);
+        let unsched8 = mk("unscheduled-10-hours", "", "Pending", false, 0, t(NOW - 8 * 3600), t(NOW - 8 * 3600), None);
+        let ready2h = mk("ready-2-hours", "", "Running", true, 0, t(NOW - 2 * 3600), t(NOW - MONTH), None);
+        let ready5h = mk("ready-5-hours", "", "Running", true, 0, t(NOW - 5 * 3600), t(NOW - MONTH), None);
+        let ready8h = mk("ready-10-hours", "", "Running", true, 0, t(NOW - 8 * 3600), t(NOW - MONTH), None);
+
+        let equal = [
+            (&unscheduled, &unscheduled),
+            (&scheduled_pending, &scheduled_pending),
+            (&unknown, &unknown),
+            (&not_ready, &not_ready),
+            (&created_then, &created_then),
+            (&ready_now, &ready_now),
+            (&ready_then, &ready_then),
+            (&high_restarts, &high_restarts),
+            (&unsched5, &unsched8),
+            (&ready5h, &ready8h),
+        ];
+        for (a, b) in equal {
+            assert!(!delete_first(a, 1, b, 1, &now) && !delete_first(b, 1, a, 1, &now), "{:?} vs {:?}", a.metadata.name, b.metadata.name);
+        }
+        let lesser = [
+            (&unscheduled, 1, &scheduled_pending, 2),
+            (&unscheduled, 2, &scheduled_pending, 1),
+            (&scheduled_pending, 1, &unknown, 2),
+            (&unknown, 1, &not_ready, 2),
+            (&not_ready, 1, &ready_no_ltt, 1),
+            (&ready_no_ltt, 1, &ready_now, 1),
+            (&ready_now, 2, &ready_no_ltt, 1),
+            (&ready_now, 1, &ready_then, 1),
+            (&ready_now, 2, &ready_then, 1),
+            (&high_restarts, 1, &ready_now, 1),
+            (&ready_now, 2, &high_restarts, 1),
+            (&ready_now, 1, &created_then, 1),
+            (&created_then, 2, &ready_now, 1),
+            (&low_cost, 2, &high_cost, 1),
+            (&ready2h, 1, &ready5h, 1),
+        ];
+        for (i, (a, ra, b, rb)) in lesser.into_iter().enumerate() {
+            assert!(delete_first(a, ra, b, rb, &now), "row {i}: {:?} should go first", a.metadata.name);
+            assert!(!delete_first(b, rb, a, ra, &now), "row {i}: reverse");
+        }
+    }
+}

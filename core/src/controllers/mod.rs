@@ -1,0 +1,6 @@
+//! The workload controllers, split like upstream's pkg/controller.
+
+pub mod controller_utils;
+pub mod deployment;
+pub mod gc;
+pub mod replicaset;

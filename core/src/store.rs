@@ -1,0 +1,453 @@
+//! The simulated API server: the single source of truth. Every write gets a uid,
+//! resourceVersion and generation as the API server assigns them, is defaulted and
+//! validated, appends a watch event for the controllers and a record to the trace.
+//! Indexes (by owner uid, by node) let a reconcile touch only what it owns.
+
+use crate::api::defaults;
+use crate::api::time::Clock;
+use crate::api::{Kind, ObjKey, Object};
+use crate::sim::rng::Rng;
+use crate::trace::{TraceRecord, Verb};
+use crate::validation::{self, field::FieldError};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt;
+use std::rc::Rc;
+
+/// Hard caps: a manifest or script that would exceed them gets an error, never a frozen tab.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub max_objects: usize,
+    /// Trace records kept; older ones are dropped first (0 keeps none).
+    pub max_trace: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_objects: 250_000, max_trace: usize::MAX }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WatchType {
+    Added,
+    Modified,
+    Deleted,
+}
+
+/// What a watch delivers to controllers.
+#[derive(Clone, Debug)]
+pub struct WatchEvent {
+    pub kind: WatchType,
+    pub object: Rc<Object>,
+    pub old: Option<Rc<Object>>,
+}
+
+/// Errors shaped like API statuses; Display is what kubectl prints.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ApiError {
+    NotFound { kind: Kind, name: String },
+    AlreadyExists { kind: Kind, name: String },
+    Invalid { kind: Kind, name: String, errors: Vec<FieldError> },
+    BadRequest(String),
+    TooManyObjects(usize),
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApiError::NotFound { kind, name } => {
+                write!(f, "Error from server (NotFound): {} {name:?} not found", kind.resource_plural())
+            }
+            ApiError::AlreadyExists { kind, name } => {
+                write!(f, "Error from server (AlreadyExists): {} {name:?} already exists", kind.resource_plural())
+            }
+            ApiError::Invalid { kind, name, errors } => {
+                f.write_str(&validation::field::invalid_message(kind.name(), name, errors))
+            }
+            ApiError::BadRequest(m) => write!(f, "Error from server (BadRequest): {m}"),
+            ApiError::TooManyObjects(n) => write!(
+                f,
+                "Error from server (Forbidden): kubeloop limit reached: the cluster already holds {n} objects"
+            ),
+        }
+    }
+}
+
+/// How dependents are treated when their owner is deleted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Propagation {
+    Background,
+    Foreground,
+    Orphan,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DeleteOptions {
+    pub grace_period_seconds: Option<i64>,
+    pub propagation: Option<Propagation>,
+}
+
+pub const FINALIZER_ORPHAN: &str = "orphan";
+pub const FINALIZER_FOREGROUND: &str = "foregroundDeletion";
+
+pub struct Store {
+    objects: BTreeMap<ObjKey, Rc<Object>>,
+    by_uid: HashMap<String, ObjKey>,
+    by_owner: HashMap<String, BTreeSet<ObjKey>>,
+    pods_by_node: HashMap<String, BTreeSet<ObjKey>>,
+    resource_version: u64,
+    pub clock: Clock,
+    pub rng: Rng,
+    pub limits: Limits,
+    watch: Vec<WatchEvent>,
+    pub trace: Vec<TraceRecord>,
+    /// Records dropped from the front of the trace by `limits.max_trace`.
+    pub trace_dropped: usize,
+}
+
+impl Store {
+    pub fn new(clock: Clock, seed: u64) -> Self {
+        Store {
+            objects: BTreeMap::new(),
+            by_uid: HashMap::new(),
+            by_owner: HashMap::new(),
+            pods_by_node: HashMap::new(),
+            resource_version: 0,
+            clock,
+            rng: Rng::new(seed),
+            limits: Limits::default(),
+            watch: Vec::new(),
+            trace: Vec::new(),
+            trace_dropped: 0,
+        }
+    }
+
+    pub fn now(&self) -> Time {
+        self.clock.time()
+    }
+
+    pub fn len(&self) -> usize {
+        self.objects.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.objects.is_empty()
+    }
+
+    pub fn get(&self, key: &ObjKey) -> Option<&Rc<Object>> {
+        self.objects.get(key)
+    }
+
+    pub fn get_named(&self, kind: Kind, namespace: &str, name: &str) -> Option<&Rc<Object>> {
+        self.objects.get(&ObjKey::new(kind, namespace, name))
+    }
+
+    pub fn get_by_uid(&self, uid: &str) -> Option<&Rc<Object>> {
+        self.by_uid.get(uid).and_then(|k| self.objects.get(k))
+    }
+
+    /// All objects of a kind, optionally in one namespace, in name order.
+    pub fn list(&self, kind: Kind, namespace: Option<&str>) -> impl Iterator<Item = &Rc<Object>> {
+        let start = ObjKey::new(kind, namespace.unwrap_or(""), "");
+        let ns = namespace.map(str::to_string);
+        self.objects
+            .range(start..)
+            .take_while(move |(k, _)| k.kind == kind && ns.as_ref().is_none_or(|n| &k.namespace == n))
+            .map(|(_, v)| v)
+    }
+
+    /// Objects whose ownerReferences name this uid.
+    pub fn owned_by(&self, uid: &str) -> impl Iterator<Item = &Rc<Object>> {
+        self.by_owner.get(uid).into_iter().flatten().filter_map(|k| self.objects.get(k))
+    }
+
+    pub fn pods_on_node(&self, node: &str) -> impl Iterator<Item = &Rc<Object>> {
+        self.pods_by_node.get(node).into_iter().flatten().filter_map(|k| self.objects.get(k))
+    }
+
+    /// Watch events since the last drain, in write order.
+    pub fn drain_watch(&mut self) -> Vec<WatchEvent> {
+        std::mem::take(&mut self.watch)
+    }
+
+    pub fn has_pending_watch(&self) -> bool {
+        !self.watch.is_empty()
+    }
+
+    fn next_rv(&mut self) -> String {
+        self.resource_version += 1;
+        self.resource_version.to_string()
+    }
+
+    fn record(&mut self, actor: &'static str, verb: Verb, object: Rc<Object>) {
+        if self.limits.max_trace == 0 {
+            self.trace_dropped += 1;
+            return;
+        }
+        if self.trace.len() >= self.limits.max_trace {
+            let drop = (self.trace.len() / 4).max(1);
+            self.trace.drain(..drop);
+            self.trace_dropped += drop;
+        }
+        self.trace.push(TraceRecord { ms: self.clock.now_ms, actor, verb, object });
+    }
+
+    fn index(&mut self, obj: &Object, add: bool) {
+        let key = obj.key();
+        let uid = obj.uid().to_string();
+        for r in obj.meta().owner_references.iter().flatten() {
+            let set = self.by_owner.entry(r.uid.clone()).or_default();
+            if add {
+                set.insert(key.clone());
+            } else {
+                set.remove(&key);
+                if set.is_empty() {
+                    self.by_owner.remove(&r.uid);
+                }
+            }
+        }
+        if let Some(pod) = obj.as_pod() {
+            let node = crate::api::pod::node_name(pod);
+            if !node.is_empty() {
+                let set = self.pods_by_node.entry(node.to_string()).or_default();
+                if add {
+                    set.insert(key.clone());
+                } else {
+                    set.remove(&key);
+                }
+            }
+        }
+        if add {
+            self.by_uid.insert(uid, key);
+        } else {
+            self.by_uid.remove(&uid);
+        }
+    }
+
+    /// Creates an object, filling name (from generateName), namespace, uid,
+    /// resourceVersion, generation and creationTimestamp; defaults and validates it.
+    pub fn create(&mut self, mut obj: Object, actor: &'static str) -> Result<Rc<Object>, ApiError> {
+        if self.objects.len() >= self.limits.max_objects {
+            return Err(ApiError::TooManyObjects(self.objects.len()));
+        }
+        let kind = obj.kind();
+        let meta = obj.meta_mut();
+        if kind.namespaced() {
+            if meta.namespace.as_deref().is_none_or(str::is_empty) {
+                meta.namespace = Some("default".into());
+            }
+        } else {
+            meta.namespace = None;
+        }
+        if meta.name.as_deref().is_none_or(str::is_empty) {
+            if let Some(prefix) = meta.generate_name.clone().filter(|p| !p.is_empty()) {
+                meta.name = Some(format!("{prefix}{}", self.rng.suffix(5)));
+            }
+        }
+        defaults::apply(&mut obj);
+        let errors = validation::validate_create(&obj);
+        if !errors.is_empty() {
+            let name = obj.name().to_string();
+            return Err(ApiError::Invalid { kind, name, errors });
+        }
+        if self.objects.contains_key(&obj.key()) {
+            return Err(ApiError::AlreadyExists { kind, name: obj.name().to_string() });
+        }
+        let uid = self.rng.uid();
+        let rv = self.next_rv();
+        let now = self.now();
+        let meta = obj.meta_mut();
+        meta.uid = Some(uid);
+        meta.resource_version = Some(rv);
+        meta.creation_timestamp = Some(now);
+        meta.deletion_timestamp = None;
+        meta.generation = has_generation(kind).then_some(1);
+        let obj = Rc::new(obj);
+        self.index(&obj, true);
+        self.objects.insert(obj.key(), obj.clone());
+        self.watch.push(WatchEvent { kind: WatchType::Added, object: obj.clone(), old: None });
+        self.record(actor, Verb::Create, obj.clone());
+        Ok(obj)
+    }
+
+    /// Replaces an object. Identity fields are kept from the stored copy; `generation`
+    /// moves when anything but metadata and status changed. An object being deleted
+    /// whose last finalizer is removed here is gone after the write.
+    pub fn update(&mut self, mut obj: Object, actor: &'static str) -> Result<Rc<Object>, ApiError> {
+        let key = obj.key();
+        let kind = key.kind;
+        let Some(old) = self.objects.get(&key).cloned() else {
+            return Err(ApiError::NotFound { kind, name: key.name });
+        };
+        {
+            let (om, m) = (old.meta(), obj.meta_mut());
+            m.uid.clone_from(&om.uid);
+            m.creation_timestamp.clone_from(&om.creation_timestamp);
+            m.deletion_timestamp.clone_from(&om.deletion_timestamp);
+            m.deletion_grace_period_seconds = om.deletion_grace_period_seconds;
+            m.generation = om.generation;
+        }
+        defaults::apply(&mut obj);
+        if actor_is_user(actor) {
+            let errors = validation::validate_update(&obj, &old);
+            if !errors.is_empty() {
+                return Err(ApiError::Invalid { kind, name: key.name, errors });
+            }
+        }
+        if has_generation(kind) && obj.spec_json() != old.spec_json() {
+            obj.meta_mut().generation = Some(old.meta().generation.unwrap_or(0) + 1);
+        }
+        let rv = self.next_rv();
+        obj.meta_mut().resource_version = Some(rv);
+        let finished = obj.is_deleting() && obj.meta().finalizers.as_ref().is_none_or(Vec::is_empty) && kind != Kind::Pod;
+        let obj = Rc::new(obj);
+        self.index(&old, false);
+        if finished {
+            return Ok(self.remove(&key, actor, Some(obj)));
+        }
+        self.index(&obj, true);
+        self.objects.insert(key, obj.clone());
+        self.watch.push(WatchEvent { kind: WatchType::Modified, object: obj.clone(), old: Some(old) });
+        self.record(actor, Verb::Update, obj.clone());
+        Ok(obj)
+    }
+
+    fn remove(&mut self, key: &ObjKey, actor: &'static str, last: Option<Rc<Object>>) -> Rc<Object> {
+        let old = self.objects.remove(key).expect("remove of a stored key");
+        self.index(&old, false);
+        let last = last.unwrap_or(old);
+        self.watch.push(WatchEvent { kind: WatchType::Deleted, object: last.clone(), old: None });
+        self.record(actor, Verb::Delete, last.clone());
+        last
+    }
+
+    /// Deletes as the API server does: pods bound to a node terminate gracefully, and
+    /// objects with finalizers (including the GC's orphan and foregroundDeletion) get a
+    /// deletionTimestamp; everything else is removed at once.
+    pub fn delete(&mut self, key: &ObjKey, opts: DeleteOptions, actor: &'static str) -> Result<Rc<Object>, ApiError> {
+        let Some(old) = self.objects.get(key).cloned() else {
+            return Err(ApiError::NotFound { kind: key.kind, name: key.name.clone() });
+        };
+        let grace = match old.as_pod() {
+            Some(pod) => {
+                let terminal = matches!(crate::api::pod::phase(pod), "Succeeded" | "Failed");
+                if crate::api::pod::node_name(pod).is_empty() || terminal {
+                    0
+                } else {
+                    let default = pod.spec.as_ref().and_then(|s| s.termination_grace_period_seconds).unwrap_or(30);
+                    opts.grace_period_seconds.unwrap_or(default).max(0)
+                }
+            }
+            None => 0,
+        };
+        if old.is_deleting() {
+            // A second delete can only shorten a pod's grace period; grace 0 removes it.
+            if key.kind == Kind::Pod && grace == 0 && old.meta().finalizers.as_ref().is_none_or(Vec::is_empty) {
+                return Ok(self.remove(key, actor, None));
+            }
+            return Ok(old);
+        }
+        let mut finalizers = old.meta().finalizers.clone().unwrap_or_default();
+        match opts.propagation {
+            Some(Propagation::Orphan) => finalizers.push(FINALIZER_ORPHAN.into()),
+            Some(Propagation::Foreground) => finalizers.push(FINALIZER_FOREGROUND.into()),
+            _ => {}
+        }
+        if grace == 0 && finalizers.is_empty() {
+            return Ok(self.remove(key, actor, None));
+        }
+        let mut obj = (*old).clone();
+        let rv = self.next_rv();
+        let at = self.clock.now().checked_add(jiff::SignedDuration::from_secs(grace)).unwrap_or(self.clock.now());
+        let m = obj.meta_mut();
+        m.deletion_timestamp = Some(Time(crate::api::time::truncate(at)));
+        m.deletion_grace_period_seconds = Some(grace);
+        m.finalizers = (!finalizers.is_empty()).then_some(finalizers);
+        m.resource_version = Some(rv);
+        let obj = Rc::new(obj);
+        self.index(&old, false);
+        self.index(&obj, true);
+        self.objects.insert(key.clone(), obj.clone());
+        self.watch.push(WatchEvent { kind: WatchType::Modified, object: obj.clone(), old: Some(old) });
+        self.record(actor, Verb::Update, obj.clone());
+        Ok(obj)
+    }
+}
+
+/// Kinds whose API strategy sets metadata.generation.
+fn has_generation(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Deployment | Kind::ReplicaSet | Kind::StatefulSet | Kind::DaemonSet | Kind::Job | Kind::CronJob | Kind::Pod
+    )
+}
+
+/// Writes from people are validated; controllers write what they derived from valid objects.
+fn actor_is_user(actor: &str) -> bool {
+    actor == "kubectl"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::time::parse_rfc3339;
+    use crate::manifest;
+
+    fn store() -> Store {
+        Store::new(Clock::new(parse_rfc3339("2026-01-01T00:00:00Z").unwrap()), 1)
+    }
+
+    fn object(yaml: &str) -> Object {
+        manifest::parse(yaml).unwrap().remove(0).object
+    }
+
+    #[test]
+    fn create_assigns_identity_and_defaults() {
+        let mut s = store();
+        let d = s
+            .create(object("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: c, image: nginx}]}\n"), "kubectl")
+            .unwrap();
+        assert_eq!(d.namespace(), "default");
+        assert_eq!(d.meta().generation, Some(1));
+        assert_eq!(d.meta().resource_version.as_deref(), Some("1"));
+        let d = d.as_deployment().unwrap();
+        assert_eq!(d.spec.replicas, Some(1));
+        assert_eq!(d.spec.progress_deadline_seconds, Some(600));
+        let c = &d.spec.template.spec.as_ref().unwrap().containers[0];
+        assert_eq!(c.image_pull_policy.as_deref(), Some("Always"));
+        assert_eq!(s.trace.len(), 1);
+    }
+
+    #[test]
+    fn invalid_objects_are_refused_with_upstream_messages() {
+        let mut s = store();
+        let err = s
+            .create(object("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: Web}\nspec:\n  replicas: -1\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: other}}\n    spec: {containers: [{name: c, image: nginx}]}\n"), "kubectl")
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(text.starts_with("The Deployment \"Web\" is invalid: \n* metadata.name: Invalid value: \"Web\": a lowercase RFC 1123 subdomain"), "{text}");
+        assert!(text.contains("* spec.replicas: Invalid value: -1: must be greater than or equal to 0"), "{text}");
+        assert!(text.contains("* spec.template.metadata.labels: Invalid value: {\"app\":\"other\"}: `selector` does not match template `labels`"), "{text}");
+    }
+
+    #[test]
+    fn graceful_pod_deletion_and_finalizers() {
+        let mut s = store();
+        let pod = s.create(object("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {nodeName: node-1, containers: [{name: c, image: x}]}\n"), "kubectl").unwrap();
+        let key = pod.key();
+        let p = s.delete(&key, DeleteOptions::default(), "kubectl").unwrap();
+        assert!(p.is_deleting());
+        assert_eq!(p.meta().deletion_grace_period_seconds, Some(30));
+        assert!(s.get(&key).is_some());
+        s.delete(&key, DeleteOptions { grace_period_seconds: Some(0), ..Default::default() }, "kubelet").unwrap();
+        assert!(s.get(&key).is_none());
+        let cm = s.create(object("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"), "kubectl").unwrap();
+        let key = cm.key();
+        s.delete(&key, DeleteOptions { propagation: Some(Propagation::Orphan), ..Default::default() }, "kubectl").unwrap();
+        let mut obj = (**s.get(&key).unwrap()).clone();
+        obj.meta_mut().finalizers = None;
+        s.update(obj, "garbage-collector").unwrap();
+        assert!(s.get(&key).is_none());
+    }
+}

@@ -1,0 +1,284 @@
+//! API-server validation for the kinds users write, with upstream messages and field
+//! paths (pkg/apis/apps/validation/validation.go, pkg/apis/core/validation/validation.go,
+//! pkg/registry/apps/deployment/strategy.go). Runs after defaulting, as upstream does.
+
+pub mod field;
+pub mod names;
+
+use crate::api::intstr::parse_percent;
+use crate::api::selector::Selector;
+use crate::api::Object;
+use field::FieldError;
+use k8s_openapi::api::apps::v1::{Deployment, DeploymentStrategy, ReplicaSet};
+use k8s_openapi::api::core::v1::PodTemplateSpec;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use serde_json::json;
+use std::collections::BTreeMap;
+
+/// Validates an object about to be created.
+pub fn validate_create(obj: &Object) -> Vec<FieldError> {
+    let mut errs = validate_meta(obj.meta(), obj.kind().namespaced());
+    match obj {
+        Object::Deployment(d) => errs.extend(deployment_spec(d)),
+        Object::ReplicaSet(rs) => errs.extend(replica_set_spec(rs)),
+        _ => {}
+    }
+    errs
+}
+
+/// Validates an update of `old` to `new`.
+pub fn validate_update(new: &Object, old: &Object) -> Vec<FieldError> {
+    let mut errs = labels_and_annotations(new.meta());
+    match (new, old) {
+        (Object::Deployment(n), Object::Deployment(o)) => {
+            errs.extend(deployment_spec(n));
+            errs.extend(immutable_selector(&n.spec.selector, &o.spec.selector));
+        }
+        (Object::ReplicaSet(n), Object::ReplicaSet(o)) => {
+            errs.extend(replica_set_spec(n));
+            errs.extend(immutable_selector(&n.spec.selector, &o.spec.selector));
+        }
+        _ => {}
+    }
+    errs
+}
+
+fn immutable_selector(new: &LabelSelector, old: &LabelSelector) -> Vec<FieldError> {
+    if new == old {
+        return vec![];
+    }
+    vec![FieldError::invalid("spec.selector", to_value(new), "field is immutable")]
+}
+
+fn to_value<T: serde::Serialize>(v: &T) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
+}
+
+fn validate_meta(meta: &ObjectMeta, namespaced: bool) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    match meta.name.as_deref() {
+        None | Some("") if meta.generate_name.as_deref().is_none_or(str::is_empty) => {
+            errs.push(FieldError::required("metadata.name", "name or generateName is required"))
+        }
+        None | Some("") => {}
+        Some(name) => {
+            for m in names::dns1123_subdomain(name) {
+                errs.push(FieldError::invalid("metadata.name", name, m));
+            }
+        }
+    }
+    if namespaced {
+        if let Some(ns) = meta.namespace.as_deref() {
+            for m in names::dns1123_label(ns) {
+                errs.push(FieldError::invalid("metadata.namespace", ns, m));
+            }
+        }
+    }
+    errs.extend(labels_and_annotations(meta));
+    errs
+}
+
+fn labels_and_annotations(meta: &ObjectMeta) -> Vec<FieldError> {
+    let mut errs = validate_labels(meta.labels.as_ref(), "metadata.labels");
+    for k in meta.annotations.iter().flatten().map(|(k, _)| k) {
+        for m in names::qualified_name(&k.to_ascii_lowercase()) {
+            errs.push(FieldError::invalid("metadata.annotations", k.as_str(), m));
+        }
+    }
+    errs
+}
+
+fn validate_labels(labels: Option<&BTreeMap<String, String>>, path: &str) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    for (k, v) in labels.into_iter().flatten() {
+        for m in names::qualified_name(k) {
+            errs.push(FieldError::invalid(path, k.as_str(), m));
+        }
+        for m in names::label_value(v) {
+            errs.push(FieldError::invalid(path, v.as_str(), m));
+        }
+    }
+    errs
+}
+
+fn non_negative(errs: &mut Vec<FieldError>, path: &str, v: Option<i64>) {
+    if let Some(v) = v.filter(|v| *v < 0) {
+        errs.push(FieldError::invalid(path, v, "must be greater than or equal to 0"));
+    }
+}
+
+/// ValidateDeploymentSpec.
+fn deployment_spec(d: &Deployment) -> Vec<FieldError> {
+    let spec = &d.spec;
+    let mut errs = Vec::new();
+    non_negative(&mut errs, "spec.replicas", spec.replicas.map(i64::from));
+    errs.extend(selector_and_template(&spec.selector, Some(&spec.template), "deployment"));
+    if let Some(s) = &spec.strategy {
+        errs.extend(strategy(s));
+    }
+    non_negative(&mut errs, "spec.minReadySeconds", spec.min_ready_seconds.map(i64::from));
+    non_negative(&mut errs, "spec.revisionHistoryLimit", spec.revision_history_limit.map(i64::from));
+    if let Some(pds) = spec.progress_deadline_seconds {
+        non_negative(&mut errs, "spec.progressDeadlineSeconds", Some(i64::from(pds)));
+        if pds <= spec.min_ready_seconds.unwrap_or(0) {
+            errs.push(FieldError::invalid("spec.progressDeadlineSeconds", pds, "must be greater than minReadySeconds"));
+        }
+    }
+    errs
+}
+
+/// ValidateReplicaSetSpec.
+fn replica_set_spec(rs: &ReplicaSet) -> Vec<FieldError> {
+    let spec = &rs.spec;
+    let mut errs = Vec::new();
+    non_negative(&mut errs, "spec.replicas", spec.replicas.map(i64::from));
+    non_negative(&mut errs, "spec.minReadySeconds", spec.min_ready_seconds.map(i64::from));
+    // Upstream reuses the Deployment wording for ReplicaSets.
+    errs.extend(selector_and_template(&spec.selector, spec.template.as_ref(), "deployment"));
+    errs
+}
+
+fn selector_and_template(sel: &LabelSelector, template: Option<&PodTemplateSpec>, what: &str) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let empty = sel.match_labels.as_ref().is_none_or(BTreeMap::is_empty) && sel.match_expressions.as_ref().is_none_or(Vec::is_empty);
+    if empty {
+        errs.push(FieldError::invalid("spec.selector", to_value(sel), format!("empty selector is invalid for {what}")));
+    }
+    errs.extend(validate_labels(sel.match_labels.as_ref(), "spec.selector.matchLabels"));
+    for (i, e) in sel.match_expressions.iter().flatten().enumerate() {
+        let p = format!("spec.selector.matchExpressions[{i}]");
+        let has_values = e.values.as_ref().is_some_and(|v| !v.is_empty());
+        match e.operator.as_str() {
+            "In" | "NotIn" if !has_values => errs.push(FieldError::required(
+                format!("{p}.values"),
+                "must be specified when `operator` is 'In' or 'NotIn'",
+            )),
+            "Exists" | "DoesNotExist" if has_values => errs.push(FieldError::forbidden(
+                format!("{p}.values"),
+                "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+            )),
+            "In" | "NotIn" | "Exists" | "DoesNotExist" => {}
+            op => errs.push(FieldError::invalid(format!("{p}.operator"), op, "not a valid selector operator")),
+        }
+        for m in names::qualified_name(&e.key) {
+            errs.push(FieldError::invalid(format!("{p}.key"), e.key.as_str(), m));
+        }
+    }
+    let Some(template) = template else {
+        errs.push(FieldError::required("spec.template", ""));
+        return errs;
+    };
+    let labels = template.metadata.as_ref().and_then(|m| m.labels.as_ref());
+    match Selector::from_label_selector(sel) {
+        Err(_) => errs.push(FieldError::invalid("spec.selector", to_value(sel), "invalid label selector")),
+        Ok(s) if !empty && !s.matches(labels) => errs.push(FieldError::invalid(
+            "spec.template.metadata.labels",
+            json!(labels.cloned().unwrap_or_default()),
+            "`selector` does not match template `labels`",
+        )),
+        Ok(_) => {}
+    }
+    errs.extend(validate_labels(labels, "spec.template.labels"));
+    errs.extend(pod_template_spec(template));
+    errs
+}
+
+/// The parts of ValidatePodSpec a workload template runs into.
+fn pod_template_spec(template: &PodTemplateSpec) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let base = "spec.template.spec";
+    let Some(spec) = &template.spec else {
+        errs.push(FieldError::required(format!("{base}.containers"), ""));
+        return errs;
+    };
+    if spec.containers.is_empty() {
+        errs.push(FieldError::required(format!("{base}.containers"), ""));
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    for (i, c) in spec.containers.iter().enumerate() {
+        let p = format!("{base}.containers[{i}]");
+        if c.name.is_empty() {
+            errs.push(FieldError::required(format!("{p}.name"), ""));
+        } else {
+            for m in names::dns1123_label(&c.name) {
+                errs.push(FieldError::invalid(format!("{p}.name"), c.name.as_str(), m));
+            }
+        }
+        if seen.contains(&c.name.as_str()) {
+            errs.push(FieldError::duplicate(format!("{p}.name"), c.name.as_str()));
+        }
+        seen.push(&c.name);
+        if c.image.as_deref().is_none_or(str::is_empty) {
+            errs.push(FieldError::required(format!("{p}.image"), ""));
+        }
+        if let Some(pp) = c.image_pull_policy.as_deref() {
+            if !["Always", "IfNotPresent", "Never"].contains(&pp) {
+                errs.push(FieldError::not_supported(format!("{p}.imagePullPolicy"), pp, &["Always", "IfNotPresent", "Never"]));
+            }
+        }
+        if c.restart_policy.is_some() {
+            errs.push(FieldError::forbidden(format!("{p}.restartPolicy"), "may not be set for non-init containers"));
+        }
+    }
+    match spec.restart_policy.as_deref() {
+        Some("Always") | None => {}
+        Some(other) => errs.push(FieldError::not_supported(format!("{base}.restartPolicy"), other, &["Always"])),
+    }
+    if spec.active_deadline_seconds.is_some() {
+        errs.push(FieldError::forbidden(format!("{base}.activeDeadlineSeconds"), "activeDeadlineSeconds in ReplicaSet is not Supported"));
+    }
+    errs
+}
+
+/// ValidateDeploymentStrategy and ValidateRollingUpdateDeployment.
+fn strategy(s: &DeploymentStrategy) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    match s.type_.as_deref() {
+        Some("Recreate") => {
+            if s.rolling_update.is_some() {
+                errs.push(FieldError::forbidden(
+                    "spec.strategy.rollingUpdate",
+                    "may not be specified when strategy `type` is 'Recreate'",
+                ));
+            }
+        }
+        Some("RollingUpdate") | None => {
+            let Some(ru) = &s.rolling_update else { return errs };
+            let p = "spec.strategy.rollingUpdate";
+            let mu = ru.max_unavailable.clone().unwrap_or(IntOrString::Int(0));
+            let ms = ru.max_surge.clone().unwrap_or(IntOrString::Int(0));
+            errs.extend(positive_int_or_percent(&mu, &format!("{p}.maxUnavailable")));
+            errs.extend(positive_int_or_percent(&ms, &format!("{p}.maxSurge")));
+            if int_or_percent_value(&mu) == 0 && int_or_percent_value(&ms) == 0 {
+                errs.push(FieldError::invalid(format!("{p}.maxUnavailable"), to_value(&mu), "may not be 0 when `maxSurge` is 0"));
+            }
+            if let IntOrString::String(v) = &mu {
+                if parse_percent(v).is_some_and(|pct| pct > 100) {
+                    errs.push(FieldError::invalid(format!("{p}.maxUnavailable"), to_value(&mu), "must not be greater than 100%"));
+                }
+            }
+        }
+        Some(_) => errs.push(FieldError::not_supported("spec.strategy", to_value(s), &["Recreate", "RollingUpdate"])),
+    }
+    errs
+}
+
+fn positive_int_or_percent(v: &IntOrString, path: &str) -> Vec<FieldError> {
+    match v {
+        IntOrString::String(s) if parse_percent(s).is_none() => vec![FieldError::invalid(
+            path,
+            s.as_str(),
+            "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
+        )],
+        IntOrString::Int(i) if *i < 0 => vec![FieldError::invalid(path, *i, "must be greater than or equal to 0")],
+        _ => vec![],
+    }
+}
+
+fn int_or_percent_value(v: &IntOrString) -> i32 {
+    match v {
+        IntOrString::Int(i) => *i,
+        IntOrString::String(s) => parse_percent(s).unwrap_or(0),
+    }
+}
