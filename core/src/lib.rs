@@ -3,8 +3,11 @@
 //! wasm32-unknown-unknown and natively.
 
 pub mod api;
+pub mod cluster;
 pub mod controllers;
+pub mod kubectl;
 pub mod manifest;
+pub mod script;
 pub mod sim;
 pub mod store;
 pub mod trace;

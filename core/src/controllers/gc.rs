@@ -4,7 +4,10 @@
 
 use crate::api::{Kind, ObjKey, Object};
 use crate::sim::controller::{Controller, Ctx};
-use crate::store::{ApiError, DeleteOptions, Propagation, Store, WatchEvent, WatchType, FINALIZER_FOREGROUND, FINALIZER_ORPHAN};
+use crate::store::{
+    ApiError, DeleteOptions, Propagation, Store, WatchEvent, WatchType, FINALIZER_FOREGROUND,
+    FINALIZER_ORPHAN,
+};
 use std::rc::Rc;
 
 #[derive(Default)]
@@ -49,10 +52,18 @@ impl Controller for GarbageCollector {
                 }
             }
             _ => {
-                if o.is_deleting() && (has_finalizer(o, FINALIZER_ORPHAN) || has_finalizer(o, FINALIZER_FOREGROUND)) {
+                if o.is_deleting()
+                    && (has_finalizer(o, FINALIZER_ORPHAN)
+                        || has_finalizer(o, FINALIZER_FOREGROUND))
+                {
                     out.push(gc_key(o));
                 }
-                let dangling = o.meta().owner_references.iter().flatten().any(|r| store.get_by_uid(&r.uid).is_none());
+                let dangling = o
+                    .meta()
+                    .owner_references
+                    .iter()
+                    .flatten()
+                    .any(|r| store.get_by_uid(&r.uid).is_none());
                 if dangling {
                     out.push(gc_key(o));
                 }
@@ -61,8 +72,12 @@ impl Controller for GarbageCollector {
     }
 
     fn sync(&mut self, key: &str, ctx: &mut Ctx) -> Result<(), String> {
-        let Some(k) = parse_key(key) else { return Ok(()) };
-        let Some(obj) = ctx.store.get(&k).cloned() else { return Ok(()) };
+        let Some(k) = parse_key(key) else {
+            return Ok(());
+        };
+        let Some(obj) = ctx.store.get(&k).cloned() else {
+            return Ok(());
+        };
         if obj.is_deleting() {
             if has_finalizer(&obj, FINALIZER_ORPHAN) {
                 return orphan_dependents(ctx, &obj);
@@ -84,7 +99,10 @@ fn remove_finalizer(ctx: &mut Ctx, obj: &Object, f: &str) -> Result<(), String> 
             copy.meta_mut().finalizers = None;
         }
     }
-    ctx.store.update(copy, ctx.actor).map(|_| ()).map_err(|e| e.to_string())
+    ctx.store
+        .update(copy, ctx.actor)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 fn dependents(ctx: &Ctx, uid: &str) -> Vec<Rc<Object>> {
@@ -101,7 +119,9 @@ fn orphan_dependents(ctx: &mut Ctx, owner: &Object) -> Result<(), String> {
                 copy.meta_mut().owner_references = None;
             }
         }
-        ctx.store.update(copy, ctx.actor).map_err(|e| e.to_string())?;
+        ctx.store
+            .update(copy, ctx.actor)
+            .map_err(|e| e.to_string())?;
     }
     remove_finalizer(ctx, owner, FINALIZER_ORPHAN)
 }
@@ -111,21 +131,34 @@ fn orphan_dependents(ctx: &mut Ctx, owner: &Object) -> Result<(), String> {
 fn delete_blocking_dependents(ctx: &mut Ctx, owner: &Object) -> Result<(), String> {
     let blocking: Vec<Rc<Object>> = dependents(ctx, owner.uid())
         .into_iter()
-        .filter(|d| d.meta().owner_references.iter().flatten().any(|r| r.uid == owner.uid() && r.block_owner_deletion == Some(true)))
+        .filter(|d| {
+            d.meta()
+                .owner_references
+                .iter()
+                .flatten()
+                .any(|r| r.uid == owner.uid() && r.block_owner_deletion == Some(true))
+        })
         .collect();
     if blocking.is_empty() {
         return remove_finalizer(ctx, owner, FINALIZER_FOREGROUND);
     }
     for dep in blocking.iter().filter(|d| !d.is_deleting()) {
         let has_deps = ctx.store.owned_by(dep.uid()).next().is_some();
-        let propagation = if has_deps { Propagation::Foreground } else { Propagation::Background };
+        let propagation = if has_deps {
+            Propagation::Foreground
+        } else {
+            Propagation::Background
+        };
         delete(ctx, dep, propagation)?;
     }
     Ok(())
 }
 
 fn delete(ctx: &mut Ctx, obj: &Object, propagation: Propagation) -> Result<(), String> {
-    let opts = DeleteOptions { grace_period_seconds: None, propagation: Some(propagation) };
+    let opts = DeleteOptions {
+        grace_period_seconds: None,
+        propagation: Some(propagation),
+    };
     match ctx.store.delete(&obj.key(), opts, ctx.actor) {
         Ok(_) | Err(ApiError::NotFound { .. }) => Ok(()),
         Err(e) => Err(e.to_string()),
@@ -144,7 +177,9 @@ fn attempt_to_delete(ctx: &mut Ctx, obj: &Object) -> Result<(), String> {
         match ctx.store.get_by_uid(&r.uid) {
             None => dangling.push(r.uid.clone()),
             Some(o) if o.kind().name() != r.kind => dangling.push(r.uid.clone()),
-            Some(o) if o.is_deleting() && has_finalizer(o, FINALIZER_FOREGROUND) => waiting.push(r.uid.clone()),
+            Some(o) if o.is_deleting() && has_finalizer(o, FINALIZER_FOREGROUND) => {
+                waiting.push(r.uid.clone())
+            }
             Some(_) => solid.push(r.uid.clone()),
         }
     }
@@ -157,7 +192,11 @@ fn attempt_to_delete(ctx: &mut Ctx, obj: &Object) -> Result<(), String> {
         if let Some(rs) = &mut copy.meta_mut().owner_references {
             rs.retain(|r| !dangling.contains(&r.uid) && !waiting.contains(&r.uid));
         }
-        return ctx.store.update(copy, ctx.actor).map(|_| ()).map_err(|e| e.to_string());
+        return ctx
+            .store
+            .update(copy, ctx.actor)
+            .map(|_| ())
+            .map_err(|e| e.to_string());
     }
     let has_deps = ctx.store.owned_by(obj.uid()).next().is_some();
     let propagation = if !waiting.is_empty() && has_deps {

@@ -72,7 +72,7 @@ impl Engine {
     }
 
     /// When the next timed event is due, if any.
-    pub fn next_event_ms(&self) -> Option<i64> {
+    pub fn next_event_ms(&mut self) -> Option<i64> {
         self.timers.next_at()
     }
 
@@ -96,8 +96,14 @@ impl Engine {
     }
 
     fn sync_one(&mut self, i: usize, key: String) {
+        self.timers.cancel(i, &key);
         let actor = self.controllers[i].name();
-        let mut ctx = Ctx { store: &mut self.store, recorder: &mut self.recorder, actor, after: Vec::new() };
+        let mut ctx = Ctx {
+            store: &mut self.store,
+            recorder: &mut self.recorder,
+            actor,
+            after: Vec::new(),
+        };
         let result = self.controllers[i].sync(&key, &mut ctx);
         let after = std::mem::take(&mut ctx.after);
         let now = self.store.clock.now_ms;
@@ -112,7 +118,12 @@ impl Engine {
         match result {
             Ok(()) => self.queues[i].forget(&key),
             Err(message) => {
-                self.sync_errors.push(SyncError { ms: now, controller: actor, key: key.clone(), message });
+                self.sync_errors.push(SyncError {
+                    ms: now,
+                    controller: actor,
+                    key: key.clone(),
+                    message,
+                });
                 if self.queues[i].failures(&key) >= MAX_RETRIES {
                     self.queues[i].forget(&key);
                 } else {
@@ -141,7 +152,10 @@ impl Engine {
                 return Ok(());
             }
             if syncs > self.max_syncs_per_instant {
-                return Err(EngineError::WorkLimit { syncs, at_ms: self.now_ms() });
+                return Err(EngineError::WorkLimit {
+                    syncs,
+                    at_ms: self.now_ms(),
+                });
             }
         }
     }
@@ -156,7 +170,9 @@ impl Engine {
     /// Jumps to the next timed event and runs it; false when none is pending.
     pub fn step(&mut self) -> Result<bool, EngineError> {
         self.drain()?;
-        let Some(at) = self.timers.next_at() else { return Ok(false) };
+        let Some(at) = self.timers.next_at() else {
+            return Ok(false);
+        };
         self.fire_due(at.max(self.now_ms()));
         self.drain()?;
         Ok(true)

@@ -16,9 +16,21 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    pub fn record(&mut self, store: &mut Store, actor: &'static str, about: &Object, type_: &str, reason: &str, message: String) {
+    pub fn record(
+        &mut self,
+        store: &mut Store,
+        actor: &'static str,
+        about: &Object,
+        type_: &str,
+        reason: &str,
+        message: String,
+    ) {
         let now_ms = store.clock.now_ms;
-        let dedupe = format!("{actor}\x00{}\x00{}\x00{type_}\x00{reason}\x00{message}", about.uid(), about.name());
+        let dedupe = format!(
+            "{actor}\x00{}\x00{}\x00{type_}\x00{reason}\x00{message}",
+            about.uid(),
+            about.name()
+        );
         if let Some((key, first_ms)) = self.seen.get(&dedupe).cloned() {
             if now_ms - first_ms <= AGGREGATE_WINDOW_MS {
                 if let Some(Object::Event(existing)) = store.get(&key).map(|o| (**o).clone()) {
@@ -31,7 +43,11 @@ impl Recorder {
                 }
             }
         }
-        let namespace = if about.namespace().is_empty() { "default" } else { about.namespace() };
+        let namespace = if about.namespace().is_empty() {
+            "default"
+        } else {
+            about.namespace()
+        };
         // record.makeEvent names events `<object>.<unix nanos in hex>`.
         let nanos = store.clock.now().as_nanosecond();
         let mut name = format!("{}.{:x}", about.name(), nanos);
@@ -42,7 +58,11 @@ impl Recorder {
         }
         let now = store.now();
         let ev = Event {
-            metadata: ObjectMeta { name: Some(name), namespace: Some(namespace.to_string()), ..Default::default() },
+            metadata: ObjectMeta {
+                name: Some(name),
+                namespace: Some(namespace.to_string()),
+                ..Default::default()
+            },
             involved_object: ObjectReference {
                 api_version: Some(about.kind().api_version().to_string()),
                 kind: Some(about.kind().name().to_string()),
@@ -55,7 +75,10 @@ impl Recorder {
             reason: Some(reason.to_string()),
             message: Some(message),
             type_: Some(type_.to_string()),
-            source: Some(EventSource { component: Some(actor.to_string()), host: None }),
+            source: Some(EventSource {
+                component: Some(actor.to_string()),
+                host: None,
+            }),
             first_timestamp: Some(now.clone()),
             last_timestamp: Some(now),
             count: Some(1),

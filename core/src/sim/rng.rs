@@ -17,7 +17,9 @@ impl Rng {
 
     /// `rand.String(n)`: what generateName appends.
     pub fn suffix(&mut self, n: usize) -> String {
-        (0..n).map(|_| ALPHANUMS[(self.0.next_u32() as usize) % ALPHANUMS.len()] as char).collect()
+        (0..n)
+            .map(|_| ALPHANUMS[(self.0.next_u32() as usize) % ALPHANUMS.len()] as char)
+            .collect()
     }
 
     /// A version 4 UUID.
@@ -27,7 +29,14 @@ impl Rng {
         b[6] = (b[6] & 0x0f) | 0x40;
         b[8] = (b[8] & 0x3f) | 0x80;
         let h: Vec<String> = b.iter().map(|x| format!("{x:02x}")).collect();
-        format!("{}-{}-{}-{}-{}", h[0..4].concat(), h[4..6].concat(), h[6..8].concat(), h[8..10].concat(), h[10..16].concat())
+        format!(
+            "{}-{}-{}-{}-{}",
+            h[0..4].concat(),
+            h[4..6].concat(),
+            h[6..8].concat(),
+            h[8..10].concat(),
+            h[10..16].concat()
+        )
     }
 
     /// 16 hex digits, as event names end.

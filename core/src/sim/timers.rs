@@ -1,8 +1,10 @@
 //! Timed events: "enqueue this key for that controller at that virtual instant".
-//! Ties are broken by insertion order so a run is reproducible.
+//! Ties are broken by insertion order so a run is reproducible. A sync recomputes every
+//! requeue its key needs, so syncing a key cancels that key's older timers: a stale
+//! check never drags virtual time forward.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashMap};
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Timer {
@@ -10,31 +12,83 @@ pub struct Timer {
     pub seq: u64,
     pub controller: usize,
     pub key: String,
+    epoch: u64,
 }
 
 #[derive(Debug, Default)]
 pub struct Timers {
     heap: BinaryHeap<Reverse<Timer>>,
     seq: u64,
+    epochs: HashMap<(usize, String), u64>,
 }
 
 impl Timers {
-    pub fn add(&mut self, at_ms: i64, controller: usize, key: String) {
-        self.seq += 1;
-        self.heap.push(Reverse(Timer { at_ms, seq: self.seq, controller, key }));
+    fn epoch(&self, controller: usize, key: &str) -> u64 {
+        self.epochs
+            .get(&(controller, key.to_string()))
+            .copied()
+            .unwrap_or(0)
     }
 
-    pub fn next_at(&self) -> Option<i64> {
+    pub fn add(&mut self, at_ms: i64, controller: usize, key: String) {
+        self.seq += 1;
+        let epoch = self.epoch(controller, &key);
+        self.heap.push(Reverse(Timer {
+            at_ms,
+            seq: self.seq,
+            controller,
+            key,
+            epoch,
+        }));
+    }
+
+    /// Drops every pending timer of this key.
+    pub fn cancel(&mut self, controller: usize, key: &str) {
+        if let Some(e) = self.epochs.get_mut(&(controller, key.to_string())) {
+            *e += 1;
+        } else if self
+            .heap
+            .iter()
+            .any(|Reverse(t)| t.controller == controller && t.key == key)
+        {
+            self.epochs.insert((controller, key.to_string()), 1);
+        }
+    }
+
+    fn live(&self, t: &Timer) -> bool {
+        t.epoch == self.epoch(t.controller, &t.key)
+    }
+
+    fn drop_stale(&mut self) {
+        while let Some(Reverse(t)) = self.heap.peek() {
+            if self.live(t) {
+                return;
+            }
+            self.heap.pop();
+        }
+    }
+
+    pub fn next_at(&mut self) -> Option<i64> {
+        self.drop_stale();
         self.heap.peek().map(|Reverse(t)| t.at_ms)
     }
 
-    /// Removes and returns every timer due at or before `ms`.
+    /// Removes and returns every live timer due at or before `ms`.
     pub fn pop_due(&mut self, ms: i64) -> Vec<Timer> {
         let mut out = Vec::new();
-        while self.heap.peek().is_some_and(|Reverse(t)| t.at_ms <= ms) {
-            if let Some(Reverse(t)) = self.heap.pop() {
+        while let Some(Reverse(t)) = self.heap.peek() {
+            if t.at_ms > ms {
+                break;
+            }
+            let Some(Reverse(t)) = self.heap.pop() else {
+                break;
+            };
+            if self.live(&t) {
                 out.push(t);
             }
+        }
+        if self.heap.is_empty() {
+            self.epochs.clear();
         }
         out
     }
@@ -45,5 +99,22 @@ impl Timers {
 
     pub fn is_empty(&self) -> bool {
         self.heap.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cancel_drops_older_timers_of_a_key() {
+        let mut t = Timers::default();
+        t.add(600_000, 0, "default/web".into());
+        t.add(5_000, 1, "default/web".into());
+        t.cancel(0, "default/web");
+        t.add(700_000, 0, "default/web".into());
+        assert_eq!(t.next_at(), Some(5_000));
+        assert_eq!(t.pop_due(5_000).len(), 1);
+        assert_eq!(t.next_at(), Some(700_000));
     }
 }

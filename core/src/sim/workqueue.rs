@@ -60,7 +60,10 @@ struct TokenBucket {
 
 impl Default for TokenBucket {
     fn default() -> Self {
-        TokenBucket { tokens: 100.0, last_ms: 0 }
+        TokenBucket {
+            tokens: 100.0,
+            last_ms: 0,
+        }
     }
 }
 

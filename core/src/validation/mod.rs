@@ -48,7 +48,11 @@ fn immutable_selector(new: &LabelSelector, old: &LabelSelector) -> Vec<FieldErro
     if new == old {
         return vec![];
     }
-    vec![FieldError::invalid("spec.selector", to_value(new), "field is immutable")]
+    vec![FieldError::invalid(
+        "spec.selector",
+        to_value(new),
+        "field is immutable",
+    )]
 }
 
 fn to_value<T: serde::Serialize>(v: &T) -> serde_json::Value {
@@ -58,9 +62,9 @@ fn to_value<T: serde::Serialize>(v: &T) -> serde_json::Value {
 fn validate_meta(meta: &ObjectMeta, namespaced: bool) -> Vec<FieldError> {
     let mut errs = Vec::new();
     match meta.name.as_deref() {
-        None | Some("") if meta.generate_name.as_deref().is_none_or(str::is_empty) => {
-            errs.push(FieldError::required("metadata.name", "name or generateName is required"))
-        }
+        None | Some("") if meta.generate_name.as_deref().is_none_or(str::is_empty) => errs.push(
+            FieldError::required("metadata.name", "name or generateName is required"),
+        ),
         None | Some("") => {}
         Some(name) => {
             for m in names::dns1123_subdomain(name) {
@@ -104,7 +108,11 @@ fn validate_labels(labels: Option<&BTreeMap<String, String>>, path: &str) -> Vec
 
 fn non_negative(errs: &mut Vec<FieldError>, path: &str, v: Option<i64>) {
     if let Some(v) = v.filter(|v| *v < 0) {
-        errs.push(FieldError::invalid(path, v, "must be greater than or equal to 0"));
+        errs.push(FieldError::invalid(
+            path,
+            v,
+            "must be greater than or equal to 0",
+        ));
     }
 }
 
@@ -113,16 +121,36 @@ fn deployment_spec(d: &Deployment) -> Vec<FieldError> {
     let spec = &d.spec;
     let mut errs = Vec::new();
     non_negative(&mut errs, "spec.replicas", spec.replicas.map(i64::from));
-    errs.extend(selector_and_template(&spec.selector, Some(&spec.template), "deployment"));
+    errs.extend(selector_and_template(
+        &spec.selector,
+        Some(&spec.template),
+        "deployment",
+    ));
     if let Some(s) = &spec.strategy {
         errs.extend(strategy(s));
     }
-    non_negative(&mut errs, "spec.minReadySeconds", spec.min_ready_seconds.map(i64::from));
-    non_negative(&mut errs, "spec.revisionHistoryLimit", spec.revision_history_limit.map(i64::from));
+    non_negative(
+        &mut errs,
+        "spec.minReadySeconds",
+        spec.min_ready_seconds.map(i64::from),
+    );
+    non_negative(
+        &mut errs,
+        "spec.revisionHistoryLimit",
+        spec.revision_history_limit.map(i64::from),
+    );
     if let Some(pds) = spec.progress_deadline_seconds {
-        non_negative(&mut errs, "spec.progressDeadlineSeconds", Some(i64::from(pds)));
+        non_negative(
+            &mut errs,
+            "spec.progressDeadlineSeconds",
+            Some(i64::from(pds)),
+        );
         if pds <= spec.min_ready_seconds.unwrap_or(0) {
-            errs.push(FieldError::invalid("spec.progressDeadlineSeconds", pds, "must be greater than minReadySeconds"));
+            errs.push(FieldError::invalid(
+                "spec.progressDeadlineSeconds",
+                pds,
+                "must be greater than minReadySeconds",
+            ));
         }
     }
     errs
@@ -133,19 +161,39 @@ fn replica_set_spec(rs: &ReplicaSet) -> Vec<FieldError> {
     let spec = &rs.spec;
     let mut errs = Vec::new();
     non_negative(&mut errs, "spec.replicas", spec.replicas.map(i64::from));
-    non_negative(&mut errs, "spec.minReadySeconds", spec.min_ready_seconds.map(i64::from));
+    non_negative(
+        &mut errs,
+        "spec.minReadySeconds",
+        spec.min_ready_seconds.map(i64::from),
+    );
     // Upstream reuses the Deployment wording for ReplicaSets.
-    errs.extend(selector_and_template(&spec.selector, spec.template.as_ref(), "deployment"));
+    errs.extend(selector_and_template(
+        &spec.selector,
+        spec.template.as_ref(),
+        "deployment",
+    ));
     errs
 }
 
-fn selector_and_template(sel: &LabelSelector, template: Option<&PodTemplateSpec>, what: &str) -> Vec<FieldError> {
+fn selector_and_template(
+    sel: &LabelSelector,
+    template: Option<&PodTemplateSpec>,
+    what: &str,
+) -> Vec<FieldError> {
     let mut errs = Vec::new();
-    let empty = sel.match_labels.as_ref().is_none_or(BTreeMap::is_empty) && sel.match_expressions.as_ref().is_none_or(Vec::is_empty);
+    let empty = sel.match_labels.as_ref().is_none_or(BTreeMap::is_empty)
+        && sel.match_expressions.as_ref().is_none_or(Vec::is_empty);
     if empty {
-        errs.push(FieldError::invalid("spec.selector", to_value(sel), format!("empty selector is invalid for {what}")));
+        errs.push(FieldError::invalid(
+            "spec.selector",
+            to_value(sel),
+            format!("empty selector is invalid for {what}"),
+        ));
     }
-    errs.extend(validate_labels(sel.match_labels.as_ref(), "spec.selector.matchLabels"));
+    errs.extend(validate_labels(
+        sel.match_labels.as_ref(),
+        "spec.selector.matchLabels",
+    ));
     for (i, e) in sel.match_expressions.iter().flatten().enumerate() {
         let p = format!("spec.selector.matchExpressions[{i}]");
         let has_values = e.values.as_ref().is_some_and(|v| !v.is_empty());
@@ -159,7 +207,11 @@ fn selector_and_template(sel: &LabelSelector, template: Option<&PodTemplateSpec>
                 "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
             )),
             "In" | "NotIn" | "Exists" | "DoesNotExist" => {}
-            op => errs.push(FieldError::invalid(format!("{p}.operator"), op, "not a valid selector operator")),
+            op => errs.push(FieldError::invalid(
+                format!("{p}.operator"),
+                op,
+                "not a valid selector operator",
+            )),
         }
         for m in names::qualified_name(&e.key) {
             errs.push(FieldError::invalid(format!("{p}.key"), e.key.as_str(), m));
@@ -171,7 +223,11 @@ fn selector_and_template(sel: &LabelSelector, template: Option<&PodTemplateSpec>
     };
     let labels = template.metadata.as_ref().and_then(|m| m.labels.as_ref());
     match Selector::from_label_selector(sel) {
-        Err(_) => errs.push(FieldError::invalid("spec.selector", to_value(sel), "invalid label selector")),
+        Err(_) => errs.push(FieldError::invalid(
+            "spec.selector",
+            to_value(sel),
+            "invalid label selector",
+        )),
         Ok(s) if !empty && !s.matches(labels) => errs.push(FieldError::invalid(
             "spec.template.metadata.labels",
             json!(labels.cloned().unwrap_or_default()),
@@ -214,19 +270,33 @@ fn pod_template_spec(template: &PodTemplateSpec) -> Vec<FieldError> {
         }
         if let Some(pp) = c.image_pull_policy.as_deref() {
             if !["Always", "IfNotPresent", "Never"].contains(&pp) {
-                errs.push(FieldError::not_supported(format!("{p}.imagePullPolicy"), pp, &["Always", "IfNotPresent", "Never"]));
+                errs.push(FieldError::not_supported(
+                    format!("{p}.imagePullPolicy"),
+                    pp,
+                    &["Always", "IfNotPresent", "Never"],
+                ));
             }
         }
         if c.restart_policy.is_some() {
-            errs.push(FieldError::forbidden(format!("{p}.restartPolicy"), "may not be set for non-init containers"));
+            errs.push(FieldError::forbidden(
+                format!("{p}.restartPolicy"),
+                "may not be set for non-init containers",
+            ));
         }
     }
     match spec.restart_policy.as_deref() {
         Some("Always") | None => {}
-        Some(other) => errs.push(FieldError::not_supported(format!("{base}.restartPolicy"), other, &["Always"])),
+        Some(other) => errs.push(FieldError::not_supported(
+            format!("{base}.restartPolicy"),
+            other,
+            &["Always"],
+        )),
     }
     if spec.active_deadline_seconds.is_some() {
-        errs.push(FieldError::forbidden(format!("{base}.activeDeadlineSeconds"), "activeDeadlineSeconds in ReplicaSet is not Supported"));
+        errs.push(FieldError::forbidden(
+            format!("{base}.activeDeadlineSeconds"),
+            "activeDeadlineSeconds in ReplicaSet is not Supported",
+        ));
     }
     errs
 }
@@ -244,22 +314,36 @@ fn strategy(s: &DeploymentStrategy) -> Vec<FieldError> {
             }
         }
         Some("RollingUpdate") | None => {
-            let Some(ru) = &s.rolling_update else { return errs };
+            let Some(ru) = &s.rolling_update else {
+                return errs;
+            };
             let p = "spec.strategy.rollingUpdate";
             let mu = ru.max_unavailable.clone().unwrap_or(IntOrString::Int(0));
             let ms = ru.max_surge.clone().unwrap_or(IntOrString::Int(0));
             errs.extend(positive_int_or_percent(&mu, &format!("{p}.maxUnavailable")));
             errs.extend(positive_int_or_percent(&ms, &format!("{p}.maxSurge")));
             if int_or_percent_value(&mu) == 0 && int_or_percent_value(&ms) == 0 {
-                errs.push(FieldError::invalid(format!("{p}.maxUnavailable"), to_value(&mu), "may not be 0 when `maxSurge` is 0"));
+                errs.push(FieldError::invalid(
+                    format!("{p}.maxUnavailable"),
+                    to_value(&mu),
+                    "may not be 0 when `maxSurge` is 0",
+                ));
             }
             if let IntOrString::String(v) = &mu {
                 if parse_percent(v).is_some_and(|pct| pct > 100) {
-                    errs.push(FieldError::invalid(format!("{p}.maxUnavailable"), to_value(&mu), "must not be greater than 100%"));
+                    errs.push(FieldError::invalid(
+                        format!("{p}.maxUnavailable"),
+                        to_value(&mu),
+                        "must not be greater than 100%",
+                    ));
                 }
             }
         }
-        Some(_) => errs.push(FieldError::not_supported("spec.strategy", to_value(s), &["Recreate", "RollingUpdate"])),
+        Some(_) => errs.push(FieldError::not_supported(
+            "spec.strategy",
+            to_value(s),
+            &["Recreate", "RollingUpdate"],
+        )),
     }
     errs
 }

@@ -8,7 +8,11 @@ use crate::sim::controller::Ctx;
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 
 /// rolloutRolling.
-pub fn rollout_rolling(ctx: &mut Ctx, d: &mut Deployment, rss: Vec<ReplicaSet>) -> Result<(), String> {
+pub fn rollout_rolling(
+    ctx: &mut Ctx,
+    d: &mut Deployment,
+    rss: Vec<ReplicaSet>,
+) -> Result<(), String> {
     let mut sets = sets_and_sync_revision(ctx, d, rss, true)?;
     if reconcile_new_replica_set(ctx, &mut sets, d)? {
         return sync_rollout_status(ctx, &sets, d);
@@ -20,7 +24,11 @@ pub fn rollout_rolling(ctx: &mut Ctx, d: &mut Deployment, rss: Vec<ReplicaSet>) 
 }
 
 /// reconcileNewReplicaSet.
-pub fn reconcile_new_replica_set(ctx: &mut Ctx, sets: &mut Sets, d: &Deployment) -> Result<bool, String> {
+pub fn reconcile_new_replica_set(
+    ctx: &mut Ctx,
+    sets: &mut Sets,
+    d: &Deployment,
+) -> Result<bool, String> {
     let Some(ni) = sets.new else { return Ok(false) };
     let new_rs = sets.all[ni].clone();
     let target = if spec_replicas(&new_rs) == replicas(d) {
@@ -37,7 +45,11 @@ pub fn reconcile_new_replica_set(ctx: &mut Ctx, sets: &mut Sets, d: &Deployment)
 }
 
 /// reconcileOldReplicaSets.
-pub fn reconcile_old_replica_sets(ctx: &mut Ctx, sets: &mut Sets, d: &Deployment) -> Result<bool, String> {
+pub fn reconcile_old_replica_sets(
+    ctx: &mut Ctx,
+    sets: &mut Sets,
+    d: &Deployment,
+) -> Result<bool, String> {
     let old_active = sets.active_old_by_creation();
     let old_pods = replica_count(old_active.iter().map(|&i| &sets.all[i]));
     if old_pods == 0 {
@@ -45,7 +57,10 @@ pub fn reconcile_old_replica_sets(ctx: &mut Ctx, sets: &mut Sets, d: &Deployment
     }
     let all_pods = replica_count(&sets.all);
     let min_available = replicas(d) - max_unavailable(d);
-    let new_unavailable = sets.new_rs().map(|rs| spec_replicas(rs) - available_replicas(rs)).unwrap_or(0);
+    let new_unavailable = sets
+        .new_rs()
+        .map(|rs| spec_replicas(rs) - available_replicas(rs))
+        .unwrap_or(0);
     let max_scaled_down = all_pods - min_available - new_unavailable;
     if max_scaled_down <= 0 {
         return Ok(false);
@@ -56,7 +71,13 @@ pub fn reconcile_old_replica_sets(ctx: &mut Ctx, sets: &mut Sets, d: &Deployment
 }
 
 /// cleanupUnhealthyReplicas: old ReplicaSets lose their unavailable pods first.
-pub fn cleanup_unhealthy_replicas(ctx: &mut Ctx, sets: &mut Sets, old: &[usize], d: &Deployment, max_cleanup: i32) -> Result<i32, String> {
+pub fn cleanup_unhealthy_replicas(
+    ctx: &mut Ctx,
+    sets: &mut Sets,
+    old: &[usize],
+    d: &Deployment,
+    max_cleanup: i32,
+) -> Result<i32, String> {
     let mut total = 0;
     for &i in old {
         if total >= max_cleanup {
@@ -81,7 +102,12 @@ pub fn cleanup_unhealthy_replicas(ctx: &mut Ctx, sets: &mut Sets, old: &[usize],
 
 /// scaleDownOldReplicaSetsForRollingUpdate: scale down while availability stays at or
 /// above replicas - maxUnavailable.
-pub fn scale_down_old_for_rolling_update(ctx: &mut Ctx, sets: &mut Sets, old: &[usize], d: &Deployment) -> Result<i32, String> {
+pub fn scale_down_old_for_rolling_update(
+    ctx: &mut Ctx,
+    sets: &mut Sets,
+    old: &[usize],
+    d: &Deployment,
+) -> Result<i32, String> {
     let min_available = replicas(d) - max_unavailable(d);
     let counted: Vec<usize> = old.iter().copied().chain(sets.new).collect();
     let available = available_count(counted.iter().map(|&i| &sets.all[i]));

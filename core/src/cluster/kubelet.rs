@@ -1,0 +1,873 @@
+//! The kubelet, without containers: each pod bound to a node moves through image pull,
+//! container start, readiness, exit, restart back-off and graceful termination on a
+//! virtual timeline set by `sim.kubeloop.dev/*` annotations on the pod (its template).
+//! Status shapes, reasons and events follow pkg/kubelet (kubelet_pods.go getPhase,
+//! status/generate.go, images/image_manager.go, kuberuntime doBackOff).
+
+use crate::api::defaults::image_tag;
+use crate::api::{pod, Kind, Object};
+use crate::sim::controller::{key_of, split_key, Controller, Ctx};
+use crate::store::{DeleteOptions, Store, WatchEvent, WatchType};
+use k8s_openapi::api::core::v1::{
+    ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStateWaiting,
+    ContainerStatus, HostIP, Pod, PodCondition, PodIP,
+};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+use std::collections::{HashMap, HashSet};
+
+pub const NAME: &str = "kubelet";
+const PREFIX: &str = "sim.kubeloop.dev/";
+const INITIAL_BACKOFF_MS: i64 = 10_000;
+const MAX_BACKOFF_MS: i64 = 300_000;
+/// A container that ran this long before exiting restarts without back-off.
+const BACKOFF_RESET_MS: i64 = 600_000;
+
+/// Behaviour knobs read from the pod's annotations.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Knobs {
+    pub pull_ms: i64,
+    pub start_ms: i64,
+    pub never_ready: bool,
+    pub pull_fails: bool,
+    pub crash_after_ms: Option<i64>,
+    pub run_ms: Option<i64>,
+    pub exit_code: i32,
+    pub shutdown_ms: i64,
+}
+
+fn seconds_ms(v: &str) -> Option<i64> {
+    let f: f64 = v.trim().parse().ok()?;
+    (f.is_finite() && (0.0..=31_536_000.0).contains(&f)).then(|| (f * 1000.0).round() as i64)
+}
+
+impl Knobs {
+    pub fn from_pod(p: &Pod) -> Knobs {
+        let a = p.metadata.annotations.clone().unwrap_or_default();
+        let get = |k: &str| a.get(&format!("{PREFIX}{k}")).map(String::as_str);
+        Knobs {
+            pull_ms: get("pull-seconds").and_then(seconds_ms).unwrap_or(1000),
+            start_ms: get("start-seconds").and_then(seconds_ms).unwrap_or(1000),
+            never_ready: get("ready") == Some("never"),
+            pull_fails: get("image-pull") == Some("fail"),
+            crash_after_ms: get("crash-after-seconds").and_then(seconds_ms),
+            run_ms: get("run-seconds").and_then(seconds_ms),
+            exit_code: get("exit-code")
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(0),
+            shutdown_ms: get("shutdown-seconds").and_then(seconds_ms).unwrap_or(1000),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Phase {
+    Pulling {
+        until: i64,
+    },
+    /// The pull failed at `at`; shown as ErrImagePull, then ImagePullBackOff until `retry_at`.
+    PullBackOff {
+        at: i64,
+        retry_at: i64,
+    },
+    Creating {
+        until: i64,
+    },
+    Running {
+        since: i64,
+        ready_at: Option<i64>,
+        exit: Option<(i64, i32)>,
+    },
+    CrashBackOff {
+        until: i64,
+    },
+    Done,
+}
+
+#[derive(Clone, Debug)]
+struct Terminated {
+    code: i32,
+    started: i64,
+    finished: i64,
+}
+
+#[derive(Clone, Debug)]
+struct Ctr {
+    name: String,
+    image: String,
+    phase: Phase,
+    restarts: i32,
+    /// flowcontrol.Backoff entry for restarts: current period and when it was set.
+    backoff: Option<(i64, i64)>,
+    pull_backoff_ms: i64,
+    last: Option<Terminated>,
+    current: Option<Terminated>,
+    ever_started: bool,
+    id: u64,
+}
+
+#[derive(Clone, Debug)]
+struct PodRun {
+    uid: String,
+    started_ms: i64,
+    ip: String,
+    ctrs: Vec<Ctr>,
+    kill_at: Option<i64>,
+    /// When a never-ready container's first readiness probe fails.
+    unhealthy_at: Option<i64>,
+    unhealthy_reported: bool,
+}
+
+#[derive(Default)]
+pub struct Kubelet {
+    pods: HashMap<String, PodRun>,
+    /// Images each node has pulled.
+    images: HashSet<(String, String)>,
+    next_ip: HashMap<String, u32>,
+    next_container_id: u64,
+}
+
+impl Controller for Kubelet {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn keys_for(&mut self, ev: &WatchEvent, _store: &Store, out: &mut Vec<String>) {
+        if ev.object.kind() != Kind::Pod {
+            return;
+        }
+        let key = key_of(&ev.object);
+        if ev.kind == WatchType::Deleted {
+            self.pods.remove(&key);
+            return;
+        }
+        if ev
+            .object
+            .as_pod()
+            .is_some_and(|p| !pod::node_name(p).is_empty())
+        {
+            out.push(key);
+        }
+    }
+
+    fn sync(&mut self, key: &str, ctx: &mut Ctx) -> Result<(), String> {
+        let (ns, name) = split_key(key);
+        let Some(obj) = ctx.store.get_named(Kind::Pod, ns, name).cloned() else {
+            self.pods.remove(key);
+            return Ok(());
+        };
+        let Some(p) = obj.as_pod() else { return Ok(()) };
+        let node = pod::node_name(p).to_string();
+        if node.is_empty() {
+            return Ok(());
+        }
+        let now = ctx.now_ms();
+        let knobs = Knobs::from_pod(p);
+        let uid = obj.uid().to_string();
+        if self.pods.get(key).is_none_or(|r| r.uid != uid) {
+            let run = self.admit(ctx, &obj, p, &node, &knobs);
+            self.pods.insert(key.to_string(), run);
+        }
+        let mut run = self.pods.remove(key).expect("pod run present");
+        let result = self.drive(ctx, &obj, p, &node, &knobs, &mut run, now);
+        if run.kill_at.is_some_and(|k| k <= now) {
+            self.pods.remove(key);
+            return ctx
+                .store
+                .delete(
+                    &obj.key(),
+                    DeleteOptions {
+                        grace_period_seconds: Some(0),
+                        propagation: None,
+                    },
+                    NAME,
+                )
+                .map(|_| ())
+                .map_err(|e| e.to_string());
+        }
+        if let Some(next) = next_due(&run).filter(|t| *t > now) {
+            ctx.requeue_after(next - now, key);
+        }
+        self.pods.insert(key.to_string(), run);
+        result
+    }
+}
+
+impl Kubelet {
+    fn admit(&mut self, ctx: &mut Ctx, obj: &Object, p: &Pod, node: &str, knobs: &Knobs) -> PodRun {
+        let now = ctx.now_ms();
+        let idx = crate::cluster::nodes::node_index(ctx.store, node);
+        let n = self.next_ip.entry(node.to_string()).or_insert(1);
+        *n += 1;
+        let ip = format!("10.244.{}.{}", idx, *n % 250 + 2);
+        let mut ctrs = Vec::new();
+        for c in p.spec.iter().flat_map(|s| s.containers.iter()) {
+            let image = c.image.clone().unwrap_or_default();
+            let phase = self.begin_pull(ctx, obj, p, node, &image, knobs, now);
+            ctrs.push(Ctr {
+                name: c.name.clone(),
+                image,
+                phase,
+                restarts: 0,
+                backoff: None,
+                pull_backoff_ms: 0,
+                last: None,
+                current: None,
+                ever_started: false,
+                id: 0,
+            });
+        }
+        PodRun {
+            uid: obj.uid().to_string(),
+            started_ms: now,
+            ip,
+            ctrs,
+            kill_at: None,
+            unhealthy_at: None,
+            unhealthy_reported: false,
+        }
+    }
+
+    /// EnsureImageExists: pull unless the node has the image and the policy allows reuse.
+    fn begin_pull(
+        &mut self,
+        ctx: &mut Ctx,
+        obj: &Object,
+        p: &Pod,
+        node: &str,
+        image: &str,
+        knobs: &Knobs,
+        now: i64,
+    ) -> Phase {
+        let policy = p
+            .spec
+            .as_ref()
+            .and_then(|s| {
+                s.containers
+                    .iter()
+                    .find(|c| c.image.as_deref() == Some(image))
+            })
+            .and_then(|c| c.image_pull_policy.clone())
+            .unwrap_or_else(|| {
+                if image_tag(image) == "latest" {
+                    "Always".into()
+                } else {
+                    "IfNotPresent".into()
+                }
+            });
+        let present = self.images.contains(&(node.to_string(), image.to_string()));
+        if policy == "Never" || (present && policy != "Always") {
+            ctx.event(
+                obj,
+                "Normal",
+                "Pulled",
+                format!("Container image {image:?} already present on machine"),
+            );
+            return Phase::Creating {
+                until: now + knobs.start_ms,
+            };
+        }
+        ctx.event(obj, "Normal", "Pulling", format!("Pulling image {image:?}"));
+        Phase::Pulling {
+            until: now + knobs.pull_ms,
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn drive(
+        &mut self,
+        ctx: &mut Ctx,
+        obj: &Object,
+        p: &Pod,
+        node: &str,
+        knobs: &Knobs,
+        run: &mut PodRun,
+        now: i64,
+    ) -> Result<(), String> {
+        let policy = pod::restart_policy(p).to_string();
+        let pod_ref = format!("{}_{}({})", obj.name(), obj.namespace(), obj.uid());
+        if p.metadata.deletion_timestamp.is_some() && run.kill_at.is_none() {
+            let grace_ms = p
+                .metadata
+                .deletion_grace_period_seconds
+                .unwrap_or(30)
+                .max(0)
+                * 1000;
+            let any_running = run
+                .ctrs
+                .iter()
+                .any(|c| matches!(c.phase, Phase::Running { .. }));
+            for c in run
+                .ctrs
+                .iter()
+                .filter(|c| matches!(c.phase, Phase::Running { .. }))
+            {
+                ctx.event(
+                    obj,
+                    "Normal",
+                    "Killing",
+                    format!("Stopping container {}", c.name),
+                );
+            }
+            run.kill_at = Some(
+                now + if any_running {
+                    knobs.shutdown_ms.min(grace_ms)
+                } else {
+                    0
+                },
+            );
+        }
+        if run.kill_at.is_some() {
+            return Ok(());
+        }
+        for i in 0..run.ctrs.len() {
+            for _ in 0..64 {
+                if !self.advance(
+                    ctx,
+                    obj,
+                    p,
+                    node,
+                    knobs,
+                    &policy,
+                    &pod_ref,
+                    &mut run.ctrs[i],
+                    now,
+                ) {
+                    break;
+                }
+            }
+        }
+        if knobs.never_ready && run.unhealthy_at.is_none() {
+            let probe = p
+                .spec
+                .as_ref()
+                .and_then(|s| s.containers.first())
+                .and_then(|c| c.readiness_probe.as_ref());
+            if let (Some(probe), Some(Phase::Running { since, .. })) =
+                (probe, run.ctrs.first().map(|c| &c.phase))
+            {
+                run.unhealthy_at =
+                    Some(since + i64::from(probe.initial_delay_seconds.unwrap_or(0).max(0)) * 1000);
+            }
+        }
+        if run.unhealthy_at.is_some_and(|at| at <= now) && !run.unhealthy_reported {
+            run.unhealthy_reported = true;
+            ctx.event(
+                obj,
+                "Warning",
+                "Unhealthy",
+                "Readiness probe failed: HTTP probe failed with statuscode: 503".to_string(),
+            );
+        }
+        let status = self.status(ctx, p, node, run, now);
+        if p.status.as_ref() != Some(&status) {
+            let mut copy = p.clone();
+            copy.status = Some(status);
+            ctx.store
+                .update(Object::Pod(copy), NAME)
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+
+    /// Applies the transition due for one container, if any; true when something changed.
+    #[allow(clippy::too_many_arguments)]
+    fn advance(
+        &mut self,
+        ctx: &mut Ctx,
+        obj: &Object,
+        p: &Pod,
+        node: &str,
+        knobs: &Knobs,
+        policy: &str,
+        pod_ref: &str,
+        c: &mut Ctr,
+        now: i64,
+    ) -> bool {
+        match c.phase.clone() {
+            Phase::Pulling { until } if until <= now => {
+                if knobs.pull_fails {
+                    let err = format!("rpc error: code = NotFound desc = failed to pull and unpack image {:?}: not found", c.image);
+                    ctx.event(
+                        obj,
+                        "Warning",
+                        "Failed",
+                        format!("Failed to pull image {:?}: {err}", c.image),
+                    );
+                    ctx.event(obj, "Warning", "Failed", "Error: ErrImagePull".to_string());
+                    c.pull_backoff_ms = if c.pull_backoff_ms == 0 {
+                        INITIAL_BACKOFF_MS
+                    } else {
+                        (c.pull_backoff_ms * 2).min(MAX_BACKOFF_MS)
+                    };
+                    c.phase = Phase::PullBackOff {
+                        at: until,
+                        retry_at: until + c.pull_backoff_ms,
+                    };
+                } else {
+                    self.images.insert((node.to_string(), c.image.clone()));
+                    let secs = format_secs(knobs.pull_ms);
+                    ctx.event(
+                        obj,
+                        "Normal",
+                        "Pulled",
+                        format!(
+                            "Successfully pulled image {:?} in {secs} ({secs} including waiting)",
+                            c.image
+                        ),
+                    );
+                    c.phase = Phase::Creating {
+                        until: until + knobs.start_ms,
+                    };
+                }
+                true
+            }
+            Phase::PullBackOff { at, retry_at } if retry_at <= now => {
+                let _ = at;
+                ctx.event(
+                    obj,
+                    "Normal",
+                    "Pulling",
+                    format!("Pulling image {:?}", c.image),
+                );
+                c.phase = Phase::Pulling {
+                    until: retry_at + knobs.pull_ms,
+                };
+                true
+            }
+            Phase::Creating { until } if until <= now => {
+                self.next_container_id += 1;
+                c.id = self.next_container_id;
+                ctx.event(
+                    obj,
+                    "Normal",
+                    "Created",
+                    format!("Created container: {}", c.name),
+                );
+                ctx.event(
+                    obj,
+                    "Normal",
+                    "Started",
+                    format!("Started container {}", c.name),
+                );
+                c.ever_started = true;
+                c.current = None;
+                let exit = match (knobs.crash_after_ms, knobs.run_ms) {
+                    (Some(ms), _) => Some((until + ms, 1)),
+                    (None, Some(ms)) => Some((until + ms, knobs.exit_code)),
+                    _ => None,
+                };
+                c.phase = Phase::Running {
+                    since: until,
+                    ready_at: ready_at(p, &c.name, knobs, until),
+                    exit,
+                };
+                true
+            }
+            Phase::Running {
+                since,
+                exit: Some((at, code)),
+                ..
+            } if at <= now => {
+                let term = Terminated {
+                    code,
+                    started: since,
+                    finished: at,
+                };
+                let restart = policy == "Always" || (policy == "OnFailure" && code != 0);
+                c.last = Some(term.clone());
+                c.current = Some(term);
+                if !restart {
+                    c.phase = Phase::Done;
+                    return true;
+                }
+                // doBackOff: no entry (or an expired one) restarts at once.
+                let in_backoff = c
+                    .backoff
+                    .is_some_and(|(_, set_at)| at - set_at <= BACKOFF_RESET_MS);
+                if in_backoff {
+                    let (period, _) = c.backoff.unwrap_or((INITIAL_BACKOFF_MS, at));
+                    ctx.event(
+                        obj,
+                        "Warning",
+                        "BackOff",
+                        format!(
+                            "Back-off restarting failed container {} in pod {pod_ref}",
+                            c.name
+                        ),
+                    );
+                    c.phase = Phase::CrashBackOff { until: at + period };
+                } else {
+                    c.backoff = Some((INITIAL_BACKOFF_MS, at));
+                    c.restarts += 1;
+                    c.phase = self.begin_pull(ctx, obj, p, node, &c.image.clone(), knobs, at);
+                }
+                true
+            }
+            Phase::CrashBackOff { until } if until <= now => {
+                let period = c
+                    .backoff
+                    .map(|(p, _)| (p * 2).min(MAX_BACKOFF_MS))
+                    .unwrap_or(INITIAL_BACKOFF_MS);
+                c.backoff = Some((period, until));
+                c.restarts += 1;
+                c.phase = self.begin_pull(ctx, obj, p, node, &c.image.clone(), knobs, until);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn status(
+        &self,
+        ctx: &Ctx,
+        p: &Pod,
+        node: &str,
+        run: &PodRun,
+        now: i64,
+    ) -> k8s_openapi::api::core::v1::PodStatus {
+        let clock = ctx.store.clock;
+        let t = |ms: i64| Time(crate::api::time::truncate(clock.at(ms)));
+        let old = p.status.clone().unwrap_or_default();
+        let host_ip = ctx
+            .store
+            .get_named(Kind::Node, "", node)
+            .and_then(|n| {
+                n.as_node()?
+                    .status
+                    .as_ref()?
+                    .addresses
+                    .as_ref()?
+                    .iter()
+                    .find(|a| a.type_ == "InternalIP")
+                    .map(|a| a.address.clone())
+            })
+            .unwrap_or_default();
+        let pod_ref_ms = run.started_ms;
+        let mut statuses = Vec::new();
+        let (mut running, mut waiting, mut stopped, mut succeeded) = (0, 0, 0, 0);
+        let mut unready = Vec::new();
+        for c in &run.ctrs {
+            let mut cs = ContainerStatus {
+                name: c.name.clone(),
+                image: c.image.clone(),
+                image_id: String::new(),
+                restart_count: c.restarts,
+                ready: false,
+                started: Some(false),
+                ..Default::default()
+            };
+            if c.ever_started {
+                cs.container_id = Some(format!(
+                    "containerd://{:064x}",
+                    c.id.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                ));
+            }
+            if let Some(l) = c
+                .last
+                .as_ref()
+                .filter(|_| c.restarts > 0 || !matches!(c.phase, Phase::Done))
+            {
+                if c.current.is_none() || c.restarts > 0 {
+                    cs.last_state = Some(ContainerState {
+                        terminated: Some(terminated(l, &t)),
+                        ..Default::default()
+                    });
+                }
+            }
+            let waiting_state = |reason: &str, message: Option<String>| ContainerState {
+                waiting: Some(ContainerStateWaiting {
+                    reason: Some(reason.into()),
+                    message,
+                }),
+                ..Default::default()
+            };
+            match &c.phase {
+                Phase::Pulling { .. } | Phase::Creating { .. } => {
+                    if let Some(cur) = &c.current {
+                        cs.state = Some(ContainerState {
+                            terminated: Some(terminated(cur, &t)),
+                            ..Default::default()
+                        });
+                        cs.last_state = None;
+                        stopped += 1;
+                        if cur.code == 0 {
+                            succeeded += 1;
+                        }
+                    } else {
+                        cs.state = Some(waiting_state("ContainerCreating", None));
+                        if c.last.is_some() {
+                            stopped += 1
+                        } else {
+                            waiting += 1
+                        }
+                    }
+                }
+                Phase::PullBackOff { at, .. } => {
+                    let (reason, msg) = if now < at + 1000 {
+                        ("ErrImagePull", format!("rpc error: code = NotFound desc = failed to pull and unpack image {:?}: not found", c.image))
+                    } else {
+                        (
+                            "ImagePullBackOff",
+                            format!("Back-off pulling image {:?}", c.image),
+                        )
+                    };
+                    cs.state = Some(waiting_state(reason, Some(msg)));
+                    if c.last.is_some() {
+                        stopped += 1
+                    } else {
+                        waiting += 1
+                    }
+                }
+                Phase::Running {
+                    since, ready_at, ..
+                } => {
+                    running += 1;
+                    cs.started = Some(true);
+                    cs.ready = ready_at.is_some_and(|r| r <= now);
+                    cs.state = Some(ContainerState {
+                        running: Some(ContainerStateRunning {
+                            started_at: Some(t(*since)),
+                        }),
+                        ..Default::default()
+                    });
+                }
+                Phase::CrashBackOff { until } => {
+                    let period = until - c.last.as_ref().map(|l| l.finished).unwrap_or(*until);
+                    let msg = format!(
+                        "back-off {} restarting failed container={} pod={}_{}({})",
+                        go_duration(period),
+                        c.name,
+                        p.metadata.name.as_deref().unwrap_or(""),
+                        p.metadata.namespace.as_deref().unwrap_or(""),
+                        run.uid
+                    );
+                    cs.state = Some(waiting_state("CrashLoopBackOff", Some(msg)));
+                    stopped += 1;
+                    if c.last.as_ref().is_some_and(|l| l.code == 0) {
+                        succeeded += 1;
+                    }
+                }
+                Phase::Done => {
+                    if let Some(cur) = &c.current {
+                        cs.state = Some(ContainerState {
+                            terminated: Some(terminated(cur, &t)),
+                            ..Default::default()
+                        });
+                        cs.last_state = None;
+                        if cur.code == 0 {
+                            succeeded += 1;
+                        }
+                    }
+                    stopped += 1;
+                }
+            }
+            if !cs.ready {
+                unready.push(c.name.clone());
+            }
+            statuses.push(cs);
+        }
+        let policy = pod::restart_policy(p);
+        // getPhase.
+        let phase = if waiting > 0 {
+            "Pending"
+        } else if running > 0 {
+            "Running"
+        } else if stopped > 0 {
+            if policy == "Always" {
+                "Running"
+            } else if stopped == succeeded {
+                "Succeeded"
+            } else if policy == "Never" {
+                "Failed"
+            } else {
+                "Running"
+            }
+        } else {
+            "Pending"
+        };
+        let terminal = matches!(phase, "Succeeded" | "Failed");
+        let all_ready = unready.is_empty() && !terminal;
+        let keep = |kind: &str, status: &str| {
+            old.conditions
+                .iter()
+                .flatten()
+                .find(|c| c.type_ == kind && c.status == status)
+                .and_then(|c| c.last_transition_time.clone())
+        };
+        let cond = |kind: &str, ok: bool, reason: Option<String>, message: Option<String>| {
+            let status = if ok { "True" } else { "False" };
+            PodCondition {
+                type_: kind.into(),
+                status: status.into(),
+                last_transition_time: keep(kind, status).or_else(|| Some(t(now))),
+                reason: if ok { None } else { reason },
+                message: if ok { None } else { message },
+                ..Default::default()
+            }
+        };
+        let (reason, message) = if terminal {
+            (
+                Some(
+                    if phase == "Succeeded" {
+                        "PodCompleted"
+                    } else {
+                        "PodFailed"
+                    }
+                    .to_string(),
+                ),
+                None,
+            )
+        } else {
+            (
+                Some("ContainersNotReady".to_string()),
+                Some(format!(
+                    "containers with unready status: [{}]",
+                    unready.join(" ")
+                )),
+            )
+        };
+        let scheduled = old
+            .conditions
+            .iter()
+            .flatten()
+            .find(|c| c.type_ == "PodScheduled")
+            .cloned()
+            .unwrap_or_else(|| cond("PodScheduled", true, None, None));
+        let conditions = vec![
+            cond("PodReadyToStartContainers", !terminal, None, None),
+            cond("Initialized", true, None, None),
+            cond("Ready", all_ready, reason.clone(), message.clone()),
+            cond("ContainersReady", all_ready, reason, message),
+            scheduled,
+        ];
+        k8s_openapi::api::core::v1::PodStatus {
+            phase: Some(phase.into()),
+            conditions: Some(conditions),
+            host_ip: Some(host_ip.clone()),
+            host_ips: Some(vec![HostIP { ip: host_ip }]),
+            pod_ip: Some(run.ip.clone()),
+            pod_ips: Some(vec![PodIP { ip: run.ip.clone() }]),
+            start_time: Some(t(pod_ref_ms)),
+            container_statuses: Some(statuses),
+            qos_class: Some(qos_class(p).into()),
+            ..Default::default()
+        }
+    }
+}
+
+fn terminated(term: &Terminated, t: &dyn Fn(i64) -> Time) -> ContainerStateTerminated {
+    ContainerStateTerminated {
+        exit_code: term.code,
+        reason: Some(if term.code == 0 { "Completed" } else { "Error" }.into()),
+        started_at: Some(t(term.started)),
+        finished_at: Some(t(term.finished)),
+        ..Default::default()
+    }
+}
+
+/// When readiness first passes: at once without a probe; with one, at the first probe
+/// period at or after initialDelaySeconds, successThreshold probes in a row.
+fn ready_at(p: &Pod, container: &str, knobs: &Knobs, since: i64) -> Option<i64> {
+    if knobs.never_ready {
+        return None;
+    }
+    let probe = p
+        .spec
+        .as_ref()?
+        .containers
+        .iter()
+        .find(|c| c.name == container)
+        .and_then(|c| c.readiness_probe.clone());
+    let Some(probe) = probe else {
+        return Some(since);
+    };
+    let period = i64::from(probe.period_seconds.unwrap_or(10).max(1)) * 1000;
+    let delay = i64::from(probe.initial_delay_seconds.unwrap_or(0).max(0)) * 1000;
+    let first = (delay + period - 1) / period * period;
+    let threshold = i64::from(probe.success_threshold.unwrap_or(1).max(1));
+    Some(since + first + (threshold - 1) * period)
+}
+
+fn next_due(run: &PodRun) -> Option<i64> {
+    if let Some(k) = run.kill_at {
+        return Some(k);
+    }
+    run.ctrs
+        .iter()
+        .flat_map(|c| match &c.phase {
+            Phase::Pulling { until }
+            | Phase::Creating { until }
+            | Phase::CrashBackOff { until } => vec![*until],
+            Phase::PullBackOff { at, retry_at } => vec![at + 1000, *retry_at],
+            Phase::Running { ready_at, exit, .. } => ready_at
+                .iter()
+                .copied()
+                .chain(exit.map(|(t, _)| t))
+                .collect(),
+            Phase::Done => vec![],
+        })
+        .chain(run.unhealthy_at.filter(|_| !run.unhealthy_reported))
+        .min()
+}
+
+fn qos_class(p: &Pod) -> &'static str {
+    let Some(spec) = &p.spec else {
+        return "BestEffort";
+    };
+    let any = spec.containers.iter().any(|c| {
+        c.resources
+            .as_ref()
+            .is_some_and(|r| r.requests.is_some() || r.limits.is_some())
+    });
+    if !any {
+        return "BestEffort";
+    }
+    let guaranteed = spec.containers.iter().all(|c| {
+        c.resources.as_ref().is_some_and(|r| {
+            let l = r.limits.clone().unwrap_or_default();
+            ["cpu", "memory"].iter().all(|k| {
+                l.contains_key(*k)
+                    && r.requests
+                        .as_ref()
+                        .is_none_or(|q| q.get(*k).is_none_or(|v| Some(v) == l.get(*k)))
+            })
+        })
+    });
+    if guaranteed {
+        "Guaranteed"
+    } else {
+        "Burstable"
+    }
+}
+
+/// Go's time.Duration.String for whole seconds: 10s, 1m20s, 5m0s.
+pub fn go_duration(ms: i64) -> String {
+    let s = ms / 1000;
+    if s < 60 {
+        format!("{s}s")
+    } else if s < 3600 {
+        format!("{}m{}s", s / 60, s % 60)
+    } else {
+        format!("{}h{}m{}s", s / 3600, s % 3600 / 60, s % 60)
+    }
+}
+
+fn format_secs(ms: i64) -> String {
+    if ms % 1000 == 0 {
+        format!("{}s", ms / 1000)
+    } else {
+        format!("{:.3}s", ms as f64 / 1000.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::go_duration;
+
+    #[test]
+    fn durations_print_like_go() {
+        assert_eq!(go_duration(10_000), "10s");
+        assert_eq!(go_duration(80_000), "1m20s");
+        assert_eq!(go_duration(300_000), "5m0s");
+    }
+}

@@ -1,0 +1,171 @@
+//! Nodes: the default cluster and the kubelet's node status (Ready, capacity, version).
+
+use crate::api::{Kind, Object};
+use crate::sim::controller::{Controller, Ctx};
+use crate::store::{Store, WatchEvent, WatchType};
+use k8s_openapi::api::core::v1::{Node, NodeAddress, NodeCondition, NodeStatus, NodeSystemInfo};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use std::collections::BTreeMap;
+
+/// The Kubernetes version kubeloop presents itself as.
+pub const KUBE_VERSION: &str = "v1.37.0";
+
+/// Marks nodes kubeloop made up because the input had none.
+pub const DEFAULT_NODE_ANNOTATION: &str = "sim.kubeloop.dev/default-node";
+
+fn default_capacity() -> BTreeMap<String, Quantity> {
+    [
+        ("cpu", "4"),
+        ("memory", "16Gi"),
+        ("pods", "110"),
+        ("ephemeral-storage", "100Gi"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), Quantity(v.to_string())))
+    .collect()
+}
+
+/// The default cluster: `node-1..3` in `zone-a..c`, 4 CPU, 16Gi, 110 pods each.
+pub fn default_nodes() -> Vec<Object> {
+    (1..=3)
+        .map(|i| {
+            let name = format!("node-{i}");
+            let zone = format!("zone-{}", (b'a' + (i - 1) as u8) as char);
+            let labels: BTreeMap<String, String> = [
+                ("kubernetes.io/hostname", name.as_str()),
+                ("kubernetes.io/os", "linux"),
+                ("kubernetes.io/arch", "amd64"),
+                ("topology.kubernetes.io/zone", zone.as_str()),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+            Object::Node(Node {
+                metadata: ObjectMeta {
+                    name: Some(name),
+                    labels: Some(labels),
+                    annotations: Some(BTreeMap::from([(
+                        DEFAULT_NODE_ANNOTATION.to_string(),
+                        "true".to_string(),
+                    )])),
+                    ..Default::default()
+                },
+                spec: None,
+                status: None,
+            })
+        })
+        .collect()
+}
+
+/// The kubelet's node half: a node without status gets capacity, addresses and a
+/// Ready condition, as a registering kubelet posts them.
+#[derive(Default)]
+pub struct NodeStatusController;
+
+impl Controller for NodeStatusController {
+    fn name(&self) -> &'static str {
+        "kubelet"
+    }
+
+    fn keys_for(&mut self, ev: &WatchEvent, _store: &Store, out: &mut Vec<String>) {
+        if ev.object.kind() == Kind::Node && ev.kind != WatchType::Deleted {
+            out.push(ev.object.name().to_string());
+        }
+    }
+
+    fn sync(&mut self, key: &str, ctx: &mut Ctx) -> Result<(), String> {
+        let Some(node) = ctx
+            .store
+            .get_named(Kind::Node, "", key)
+            .and_then(|o| o.as_node().cloned())
+        else {
+            return Ok(());
+        };
+        let index = ctx
+            .store
+            .list(Kind::Node, None)
+            .position(|n| n.name() == key)
+            .unwrap_or(0);
+        let mut status = node.status.clone().unwrap_or_default();
+        let before = status.clone();
+        let capacity = status.capacity.get_or_insert_with(default_capacity);
+        for (k, v) in default_capacity() {
+            capacity.entry(k).or_insert(v);
+        }
+        let capacity = capacity.clone();
+        status.allocatable.get_or_insert(capacity);
+        if status
+            .conditions
+            .as_ref()
+            .is_none_or(|c| !c.iter().any(|c| c.type_ == "Ready"))
+        {
+            let now = ctx.store.now();
+            status
+                .conditions
+                .get_or_insert_with(Vec::new)
+                .push(NodeCondition {
+                    type_: "Ready".into(),
+                    status: "True".into(),
+                    reason: Some("KubeletReady".into()),
+                    message: Some("kubelet is posting ready status".into()),
+                    last_heartbeat_time: Some(now.clone()),
+                    last_transition_time: Some(now),
+                });
+        }
+        status.addresses.get_or_insert_with(|| {
+            vec![
+                NodeAddress {
+                    type_: "InternalIP".into(),
+                    address: format!("10.0.0.{}", index + 10),
+                },
+                NodeAddress {
+                    type_: "Hostname".into(),
+                    address: key.to_string(),
+                },
+            ]
+        });
+        status.node_info.get_or_insert_with(|| NodeSystemInfo {
+            architecture: "amd64".into(),
+            container_runtime_version: "containerd://2.1.0".into(),
+            kernel_version: "6.8.0".into(),
+            kube_proxy_version: String::new(),
+            kubelet_version: KUBE_VERSION.into(),
+            machine_id: String::new(),
+            operating_system: "linux".into(),
+            os_image: "kubeloop simulated node".into(),
+            system_uuid: String::new(),
+            boot_id: String::new(),
+            swap: None,
+            running_in_user_namespace: None,
+        });
+        if status == before {
+            return Ok(());
+        }
+        let mut updated = node;
+        updated.status = Some(status);
+        ctx.store
+            .update(Object::Node(updated), ctx.actor)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+}
+
+pub fn node_ready(n: &Node) -> bool {
+    n.status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
+}
+
+/// Pod-index of a node: its position in name order, for pod IPs.
+pub fn node_index(store: &Store, name: &str) -> usize {
+    store
+        .list(Kind::Node, None)
+        .position(|n| n.name() == name)
+        .unwrap_or(0)
+}
+
+pub fn node_status(n: &Node) -> Option<&NodeStatus> {
+    n.status.as_ref()
+}

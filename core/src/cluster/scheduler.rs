@@ -1,0 +1,511 @@
+//! A minimal default-scheduler: filters (unschedulable, taints, node selector and
+//! required node affinity, resource fit) with upstream's failure messages
+//! (pkg/scheduler/framework/types.go FitError), then spreads a workload's pods.
+//! Keeps a cache of what each node has been given, as the real scheduler does.
+
+use crate::api::quantity::parse_milli;
+use crate::api::selector::{Requirement, Selector};
+use crate::api::{pod, Kind, Object};
+use crate::sim::controller::{key_of, split_key, Controller, Ctx};
+use crate::store::{Store, WatchEvent, WatchType};
+use k8s_openapi::api::core::v1::{
+    Node, NodeSelectorRequirement, Pod, PodCondition, Taint, Toleration,
+};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+#[derive(Default, Clone, Debug)]
+struct NodeUsage {
+    cpu_milli: i128,
+    memory_milli: i128,
+    pods: i64,
+    /// Pods per controller uid, for spreading.
+    per_owner: HashMap<String, i64>,
+}
+
+#[derive(Clone, Debug)]
+struct Placed {
+    node: String,
+    cpu: i128,
+    memory: i128,
+    owner: String,
+}
+
+#[derive(Default)]
+pub struct Scheduler {
+    usage: HashMap<String, NodeUsage>,
+    placed: HashMap<String, Placed>,
+    /// Pods that did not fit; retried when the cluster changes.
+    unschedulable: BTreeSet<String>,
+}
+
+pub const NAME: &str = "default-scheduler";
+
+/// Sum of container requests (init containers take the max), in milli-units.
+pub fn pod_requests(p: &Pod) -> (i128, i128) {
+    let Some(spec) = &p.spec else { return (0, 0) };
+    let req = |c: &k8s_openapi::api::core::v1::Container, r: &str| {
+        c.resources
+            .as_ref()
+            .and_then(|res| {
+                res.requests
+                    .as_ref()
+                    .and_then(|m| m.get(r))
+                    .or_else(|| res.limits.as_ref().and_then(|m| m.get(r)))
+            })
+            .and_then(|q| parse_milli(&q.0))
+            .unwrap_or(0)
+    };
+    let sum = |r: &str| spec.containers.iter().map(|c| req(c, r)).sum::<i128>();
+    let init_max = |r: &str| {
+        spec.init_containers
+            .iter()
+            .flatten()
+            .map(|c| req(c, r))
+            .max()
+            .unwrap_or(0)
+    };
+    (
+        sum("cpu").max(init_max("cpu")),
+        sum("memory").max(init_max("memory")),
+    )
+}
+
+fn counts(p: &Pod) -> bool {
+    !pod::node_name(p).is_empty() && !matches!(pod::phase(p), "Succeeded" | "Failed")
+}
+
+impl Scheduler {
+    fn forget(&mut self, uid: &str) {
+        if let Some(pl) = self.placed.remove(uid) {
+            if let Some(u) = self.usage.get_mut(&pl.node) {
+                u.cpu_milli -= pl.cpu;
+                u.memory_milli -= pl.memory;
+                u.pods -= 1;
+                if let Some(c) = u.per_owner.get_mut(&pl.owner) {
+                    *c -= 1;
+                }
+            }
+        }
+    }
+
+    fn assume(&mut self, p: &Pod) {
+        let uid = p.metadata.uid.clone().unwrap_or_default();
+        if self.placed.contains_key(&uid) {
+            return;
+        }
+        let (cpu, memory) = pod_requests(p);
+        let owner = owner_uid(p);
+        let node = pod::node_name(p).to_string();
+        let u = self.usage.entry(node.clone()).or_default();
+        u.cpu_milli += cpu;
+        u.memory_milli += memory;
+        u.pods += 1;
+        *u.per_owner.entry(owner.clone()).or_default() += 1;
+        self.placed.insert(
+            uid,
+            Placed {
+                node,
+                cpu,
+                memory,
+                owner,
+            },
+        );
+    }
+}
+
+fn owner_uid(p: &Pod) -> String {
+    p.metadata
+        .owner_references
+        .iter()
+        .flatten()
+        .find(|r| r.controller == Some(true))
+        .map(|r| r.uid.clone())
+        .unwrap_or_default()
+}
+
+fn wants_us(p: &Pod) -> bool {
+    pod::node_name(p).is_empty()
+        && p.metadata.deletion_timestamp.is_none()
+        && p.spec
+            .as_ref()
+            .and_then(|s| s.scheduler_name.as_deref())
+            .is_none_or(|s| s == NAME)
+}
+
+impl Controller for Scheduler {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn keys_for(&mut self, ev: &WatchEvent, _store: &Store, out: &mut Vec<String>) {
+        match ev.object.kind() {
+            Kind::Pod => {
+                let Some(p) = ev.object.as_pod() else { return };
+                let uid = p.metadata.uid.as_deref().unwrap_or("");
+                let gone = ev.kind == WatchType::Deleted || !counts(p);
+                if gone {
+                    let freed = self.placed.contains_key(uid);
+                    self.forget(uid);
+                    if freed {
+                        out.extend(self.unschedulable.iter().cloned());
+                    }
+                } else {
+                    self.assume(p);
+                }
+                if ev.kind == WatchType::Deleted {
+                    self.unschedulable.remove(&key_of(&ev.object));
+                } else if wants_us(p) {
+                    out.push(key_of(&ev.object));
+                }
+            }
+            Kind::Node => out.extend(self.unschedulable.iter().cloned()),
+            _ => {}
+        }
+    }
+
+    fn sync(&mut self, key: &str, ctx: &mut Ctx) -> Result<(), String> {
+        let (ns, name) = split_key(key);
+        let Some(obj) = ctx.store.get_named(Kind::Pod, ns, name).cloned() else {
+            return Ok(());
+        };
+        let Some(p) = obj.as_pod() else { return Ok(()) };
+        if !wants_us(p) {
+            self.unschedulable.remove(key);
+            return Ok(());
+        }
+        let nodes: Vec<Node> = ctx
+            .store
+            .list(Kind::Node, None)
+            .filter_map(|n| n.as_node().cloned())
+            .collect();
+        let (cpu, memory) = pod_requests(p);
+        let owner = owner_uid(p);
+        let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+        let mut best: Option<(i64, i128, i64, &str)> = None;
+        for n in &nodes {
+            let nn = n.metadata.name.as_deref().unwrap_or("");
+            let usage = self.usage.get(nn).cloned().unwrap_or_default();
+            let failed = filter(p, n, &usage, cpu, memory);
+            if !failed.is_empty() {
+                for r in failed {
+                    *reasons.entry(r).or_default() += 1;
+                }
+                continue;
+            }
+            let (acpu, amem, _) = allocatable(n);
+            // Fewest pods of this workload, then least requested share, then fewest pods.
+            let requested = if acpu > 0 && amem > 0 {
+                ((usage.cpu_milli + cpu) * 1000 / acpu)
+                    + ((usage.memory_milli + memory) * 1000 / amem)
+            } else {
+                0
+            };
+            let score = (
+                usage.per_owner.get(&owner).copied().unwrap_or(0),
+                requested,
+                usage.pods,
+                nn,
+            );
+            if best.as_ref().is_none_or(|b| score < *b) {
+                best = Some(score);
+            }
+        }
+        let Some((_, _, _, chosen)) = best else {
+            self.unschedulable.insert(key.to_string());
+            let message = fit_error(nodes.len(), &reasons);
+            return mark_unschedulable(ctx, &obj, message);
+        };
+        self.unschedulable.remove(key);
+        let chosen = chosen.to_string();
+        let mut bound = p.clone();
+        bound.spec.get_or_insert_with(Default::default).node_name = Some(chosen.clone());
+        set_scheduled(&mut bound, "True", None, None, &ctx.store.now());
+        let stored = ctx
+            .store
+            .update(Object::Pod(bound), ctx.actor)
+            .map_err(|e| e.to_string())?;
+        ctx.event(
+            &stored,
+            "Normal",
+            "Scheduled",
+            format!("Successfully assigned {ns}/{name} to {chosen}"),
+        );
+        Ok(())
+    }
+}
+
+fn set_scheduled(
+    p: &mut Pod,
+    status: &str,
+    reason: Option<&str>,
+    message: Option<String>,
+    now: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Time,
+) {
+    let st = p.status.get_or_insert_with(Default::default);
+    st.phase.get_or_insert_with(|| "Pending".into());
+    let conds = st.conditions.get_or_insert_with(Vec::new);
+    let cond = PodCondition {
+        type_: "PodScheduled".into(),
+        status: status.into(),
+        reason: reason.map(str::to_string),
+        message,
+        last_transition_time: Some(now.clone()),
+        ..Default::default()
+    };
+    match conds.iter_mut().find(|c| c.type_ == "PodScheduled") {
+        Some(c) => {
+            let ltt = if c.status == cond.status {
+                c.last_transition_time.clone()
+            } else {
+                cond.last_transition_time.clone()
+            };
+            *c = PodCondition {
+                last_transition_time: ltt,
+                ..cond
+            };
+        }
+        None => conds.push(cond),
+    }
+}
+
+fn mark_unschedulable(ctx: &mut Ctx, obj: &Object, message: String) -> Result<(), String> {
+    let Some(p) = obj.as_pod() else { return Ok(()) };
+    let mut copy = p.clone();
+    set_scheduled(
+        &mut copy,
+        "False",
+        Some("Unschedulable"),
+        Some(message.clone()),
+        &ctx.store.now(),
+    );
+    let stored = if copy != *p {
+        ctx.store
+            .update(Object::Pod(copy), ctx.actor)
+            .map_err(|e| e.to_string())?
+    } else {
+        std::rc::Rc::new(obj.clone())
+    };
+    ctx.event(&stored, "Warning", "FailedScheduling", message);
+    Ok(())
+}
+
+/// FitError.Error(): reasons counted over nodes, sorted as strings, then preemption's view.
+pub fn fit_error(num_nodes: usize, reasons: &BTreeMap<String, usize>) -> String {
+    if num_nodes == 0 {
+        return "no nodes available to schedule pods".into();
+    }
+    let mut strs: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
+    strs.sort();
+    let (mut victims, mut unhelpful) = (0usize, 0usize);
+    for (r, n) in reasons {
+        if r.starts_with("Insufficient") || r == "Too many pods" {
+            victims += n;
+        } else {
+            unhelpful += n;
+        }
+    }
+    let mut pre = Vec::new();
+    if unhelpful > 0 {
+        pre.push(format!(
+            "{unhelpful} Preemption is not helpful for scheduling"
+        ));
+    }
+    if victims > 0 {
+        pre.push(format!(
+            "{victims} No preemption victims found for incoming pod"
+        ));
+    }
+    pre.sort();
+    format!(
+        "0/{num_nodes} nodes are available: {}. preemption: 0/{num_nodes} nodes are available: {}.",
+        strs.join(", "),
+        pre.join(", ")
+    )
+}
+
+fn allocatable(n: &Node) -> (i128, i128, i64) {
+    let alloc = n
+        .status
+        .as_ref()
+        .and_then(|s| s.allocatable.as_ref().or(s.capacity.as_ref()));
+    let get = |k: &str| alloc.and_then(|a| a.get(k)).and_then(|q| parse_milli(&q.0));
+    (
+        get("cpu").unwrap_or(0),
+        get("memory").unwrap_or(0),
+        get("pods").map(|v| (v / 1000) as i64).unwrap_or(110),
+    )
+}
+
+/// The filter plugins in upstream order; the first that fails names the reasons.
+fn filter(p: &Pod, n: &Node, usage: &NodeUsage, cpu: i128, memory: i128) -> Vec<String> {
+    let spec = p.spec.clone().unwrap_or_default();
+    if n.spec.as_ref().and_then(|s| s.unschedulable) == Some(true)
+        && !tolerates(&spec.tolerations, &unschedulable_taint())
+    {
+        return vec!["node(s) were unschedulable".into()];
+    }
+    let mut taints: Vec<Taint> = n
+        .spec
+        .as_ref()
+        .and_then(|s| s.taints.clone())
+        .unwrap_or_default();
+    if !crate::cluster::nodes::node_ready(n) {
+        taints.push(Taint {
+            key: "node.kubernetes.io/not-ready".into(),
+            effect: "NoSchedule".into(),
+            ..Default::default()
+        });
+    }
+    if taints.iter().any(|t| {
+        (t.effect == "NoSchedule" || t.effect == "NoExecute") && !tolerates(&spec.tolerations, t)
+    }) {
+        return vec!["node(s) had untolerated taint(s)".into()];
+    }
+    if !node_selector_matches(p, n) {
+        return vec!["node(s) didn't match Pod's node affinity/selector".into()];
+    }
+    let (acpu, amem, apods) = allocatable(n);
+    let mut out = Vec::new();
+    if usage.pods + 1 > apods {
+        out.push("Too many pods".into());
+    }
+    if cpu > 0 && usage.cpu_milli + cpu > acpu {
+        out.push("Insufficient cpu".into());
+    }
+    if memory > 0 && usage.memory_milli + memory > amem {
+        out.push("Insufficient memory".into());
+    }
+    out
+}
+
+fn unschedulable_taint() -> Taint {
+    Taint {
+        key: "node.kubernetes.io/unschedulable".into(),
+        effect: "NoSchedule".into(),
+        ..Default::default()
+    }
+}
+
+/// ToleratesTaint (k8s.io/api/core/v1/toleration.go).
+pub fn tolerates(tolerations: &Option<Vec<Toleration>>, t: &Taint) -> bool {
+    tolerations.iter().flatten().any(|tol| {
+        let effect_ok = tol
+            .effect
+            .as_deref()
+            .is_none_or(|e| e.is_empty() || e == t.effect);
+        let key_ok = tol
+            .key
+            .as_deref()
+            .is_none_or(|k| k.is_empty() || k == t.key);
+        let value_ok = match tol.operator.as_deref().unwrap_or("Equal") {
+            "Exists" => true,
+            _ => tol.value.as_deref().unwrap_or("") == t.value.as_deref().unwrap_or(""),
+        };
+        effect_ok
+            && key_ok
+            && value_ok
+            && (tol.key.as_deref().is_some_and(|k| !k.is_empty())
+                || tol.operator.as_deref() == Some("Exists"))
+    })
+}
+
+fn node_selector_matches(p: &Pod, n: &Node) -> bool {
+    let labels = n.metadata.labels.clone().unwrap_or_default();
+    let spec = p.spec.clone().unwrap_or_default();
+    if let Some(sel) = &spec.node_selector {
+        if !sel.iter().all(|(k, v)| labels.get(k) == Some(v)) {
+            return false;
+        }
+    }
+    let terms = spec
+        .affinity
+        .and_then(|a| a.node_affinity)
+        .and_then(|na| na.required_during_scheduling_ignored_during_execution)
+        .map(|r| r.node_selector_terms);
+    match terms {
+        None => true,
+        Some(terms) => terms.iter().any(|t| {
+            t.match_expressions
+                .iter()
+                .flatten()
+                .all(|e| requirement_matches(e, &labels))
+        }),
+    }
+}
+
+fn requirement_matches(e: &NodeSelectorRequirement, labels: &BTreeMap<String, String>) -> bool {
+    let values = e.values.clone().unwrap_or_default();
+    let num = |s: &str| s.parse::<i64>().ok();
+    match e.operator.as_str() {
+        "Gt" | "Lt" => {
+            let (Some(l), Some(v)) = (
+                labels.get(&e.key).and_then(|l| num(l)),
+                values.first().and_then(|v| num(v)),
+            ) else {
+                return false;
+            };
+            if e.operator == "Gt" {
+                l > v
+            } else {
+                l < v
+            }
+        }
+        op => {
+            let req = match op {
+                "In" => Requirement::In(e.key.clone(), values),
+                "NotIn" => Requirement::NotIn(e.key.clone(), values),
+                "Exists" => Requirement::Exists(e.key.clone()),
+                "DoesNotExist" => Requirement::DoesNotExist(e.key.clone()),
+                _ => return false,
+            };
+            Selector {
+                requirements: vec![req],
+                nothing: false,
+            }
+            .matches(Some(labels))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_error_text() {
+        let reasons = BTreeMap::from([
+            ("Insufficient cpu".to_string(), 2),
+            ("node(s) had untolerated taint(s)".to_string(), 1),
+        ]);
+        assert_eq!(
+            fit_error(3, &reasons),
+            "0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod."
+        );
+        assert_eq!(
+            fit_error(0, &BTreeMap::new()),
+            "no nodes available to schedule pods"
+        );
+    }
+
+    #[test]
+    fn tolerations() {
+        let taint = Taint {
+            key: "nvidia.com/gpu".into(),
+            effect: "NoSchedule".into(),
+            ..Default::default()
+        };
+        let exists = Some(vec![Toleration {
+            key: Some("nvidia.com/gpu".into()),
+            operator: Some("Exists".into()),
+            effect: Some("NoSchedule".into()),
+            ..Default::default()
+        }]);
+        assert!(tolerates(&exists, &taint));
+        assert!(!tolerates(&None, &taint));
+        let wildcard = Some(vec![Toleration {
+            operator: Some("Exists".into()),
+            ..Default::default()
+        }]);
+        assert!(tolerates(&wildcard, &taint));
+    }
+}

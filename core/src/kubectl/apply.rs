@@ -1,0 +1,255 @@
+//! `kubectl apply -f`: create or three-way merge (last-applied, live, manifest), and
+//! `--prune` of previously applied objects the new set lacks.
+
+use super::{Args, Files, Output};
+use crate::api::{defaults, Kind, ObjKey, Object};
+use crate::cluster::nodes::DEFAULT_NODE_ANNOTATION;
+use crate::manifest::{self, ManifestError, ManifestObject};
+use crate::sim::engine::Engine;
+use crate::store::{ApiError, DeleteOptions};
+use serde_json::{Map, Value};
+use std::collections::BTreeSet;
+
+pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+/// What an apply did, with every error located in the source for an editor to mark.
+#[derive(Debug, Default)]
+pub struct ApplyResult {
+    pub output: Output,
+    pub errors: Vec<ManifestError>,
+}
+
+pub fn apply(engine: &mut Engine, args: &Args, files: &dyn Files) -> Output {
+    let Some(path) = args.get(&["f", "filename"]) else {
+        return Output::err("error: must specify one of -f and -k");
+    };
+    let text = match files.read(path) {
+        Ok(t) => t,
+        Err(e) => return Output::err(format!("error: {e}")),
+    };
+    apply_text(engine, &text, path, &args.namespace(), args.has(&["prune"])).output
+}
+
+/// Applies a whole manifest stream; on a parse error nothing is applied.
+pub fn apply_text(
+    engine: &mut Engine,
+    text: &str,
+    source: &str,
+    namespace: &str,
+    prune: bool,
+) -> ApplyResult {
+    match manifest::parse(text) {
+        Ok(objs) => apply_objects(engine, objs, source, namespace, prune),
+        Err(errors) => {
+            let mut output = Output::default();
+            for e in &errors {
+                output.push(Output::err(format!("error: error parsing {source}: {e}")));
+            }
+            ApplyResult { output, errors }
+        }
+    }
+}
+
+pub fn apply_objects(
+    engine: &mut Engine,
+    objs: Vec<ManifestObject>,
+    source: &str,
+    namespace: &str,
+    prune: bool,
+) -> ApplyResult {
+    let mut result = ApplyResult::default();
+    let mut applied: BTreeSet<ObjKey> = BTreeSet::new();
+    if objs.iter().any(|m| m.object.kind() == Kind::Node) {
+        remove_default_nodes(engine, &objs);
+    }
+    for m in &objs {
+        let mut obj = m.object.clone();
+        if obj.kind().namespaced() && obj.namespace().is_empty() {
+            obj.meta_mut().namespace = Some(namespace.to_string());
+        }
+        applied.insert(obj.key());
+        match apply_one(engine, obj) {
+            Ok(line) => result.output.stdout.push_str(&line),
+            Err(e) => {
+                if let ApiError::Invalid { errors, .. } = &e {
+                    result
+                        .errors
+                        .extend(errors.iter().map(|fe| m.error_at(&fe.path, fe.to_string())));
+                } else {
+                    result.errors.push(m.error_at("", e.to_string()));
+                }
+                let text = match &e {
+                    ApiError::Invalid { .. } | ApiError::TooManyObjects(_) => e.to_string(),
+                    other => {
+                        let s = other.to_string();
+                        match s.split_once("): ") {
+                            Some((head, tail)) => {
+                                format!("{head}): error when creating {source:?}: {tail}")
+                            }
+                            None => s,
+                        }
+                    }
+                };
+                result.output.push(Output::err(text));
+            }
+        }
+    }
+    if prune {
+        let stale: Vec<ObjKey> = Kind::ALL
+            .iter()
+            .filter(|k| **k != Kind::Event)
+            .flat_map(|k| engine.store.list(*k, None))
+            .filter(|o| {
+                o.meta()
+                    .annotations
+                    .as_ref()
+                    .is_some_and(|a| a.contains_key(LAST_APPLIED))
+                    && !o.is_deleting()
+            })
+            .map(|o| o.key())
+            .filter(|k| !applied.contains(k))
+            .collect();
+        for key in stale {
+            if engine
+                .store
+                .delete(&key, DeleteOptions::default(), "kubectl")
+                .is_ok()
+            {
+                result.output.stdout.push_str(&format!(
+                    "{}/{} pruned\n",
+                    key.kind.resource_singular(),
+                    key.name
+                ));
+            }
+        }
+    }
+    result
+}
+
+fn remove_default_nodes(engine: &mut Engine, objs: &[ManifestObject]) {
+    let wanted: BTreeSet<String> = objs
+        .iter()
+        .filter(|m| m.object.kind() == Kind::Node)
+        .map(|m| m.object.name().to_string())
+        .collect();
+    let defaults: Vec<ObjKey> = engine
+        .store
+        .list(Kind::Node, None)
+        .filter(|n| {
+            n.meta()
+                .annotations
+                .as_ref()
+                .is_some_and(|a| a.contains_key(DEFAULT_NODE_ANNOTATION))
+                && !wanted.contains(n.name())
+        })
+        .map(|n| n.key())
+        .collect();
+    for k in defaults {
+        let _ = engine
+            .store
+            .delete(&k, DeleteOptions::default(), "kubeloop");
+    }
+}
+
+/// The manifest as kubectl records it in last-applied-configuration.
+fn desired_json(obj: &Object) -> Value {
+    let mut v = obj.to_json();
+    if let Value::Object(m) = &mut v {
+        m.remove("status");
+        if let Some(Value::Object(meta)) = m.get_mut("metadata") {
+            if let Some(Value::Object(a)) = meta.get_mut("annotations") {
+                a.remove(LAST_APPLIED);
+                if a.is_empty() {
+                    meta.remove("annotations");
+                }
+            }
+        }
+    }
+    v
+}
+
+fn apply_one(engine: &mut Engine, obj: Object) -> Result<String, ApiError> {
+    let kind = obj.kind();
+    let desired = desired_json(&obj);
+    let last_applied = serde_json::to_string(&desired).unwrap_or_default();
+    let label = format!("{}/{}", kind.resource_singular(), obj.name());
+    let Some(live) = engine.store.get(&obj.key()).cloned() else {
+        let mut obj = strip_status(obj);
+        obj.meta_mut()
+            .annotations
+            .get_or_insert_with(Default::default)
+            .insert(LAST_APPLIED.into(), last_applied);
+        engine.store.create(obj, "kubectl")?;
+        return Ok(format!("{label} created\n"));
+    };
+    let previous: Value = live
+        .meta()
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(LAST_APPLIED))
+        .and_then(|s| serde_json::from_str(s).ok())
+        .unwrap_or(Value::Null);
+    let mut with_annotation = desired.clone();
+    with_annotation["metadata"]["annotations"][LAST_APPLIED] = Value::String(last_applied);
+    let merged = merge3(&live.to_json(), &previous, &with_annotation);
+    let mut merged_obj = kind
+        .decode(merged)
+        .map_err(|(path, msg)| ApiError::BadRequest(format!("{path}: {msg}")))?;
+    defaults::apply(&mut merged_obj);
+    if merged_obj.to_json() == live.to_json() {
+        return Ok(format!("{label} unchanged\n"));
+    }
+    engine.store.update(merged_obj, "kubectl")?;
+    Ok(format!("{label} configured\n"))
+}
+
+/// The API server ignores status on create (it is a subresource).
+fn strip_status(obj: Object) -> Object {
+    let mut v = obj.to_json();
+    if let Value::Object(m) = &mut v {
+        m.remove("status");
+    }
+    obj.kind().decode(v).unwrap_or(obj)
+}
+
+/// A three-way merge: fields the manifest has replace the live ones (lists whole),
+/// fields the last apply had but this one lacks are removed, everything else is kept.
+pub fn merge3(live: &Value, last: &Value, desired: &Value) -> Value {
+    match (live, desired) {
+        (Value::Object(l), Value::Object(d)) => {
+            let mut out: Map<String, Value> = l.clone();
+            if let Value::Object(prev) = last {
+                for k in prev.keys() {
+                    if !d.contains_key(k) {
+                        out.remove(k);
+                    }
+                }
+            }
+            for (k, dv) in d {
+                let lv = l.get(k).unwrap_or(&Value::Null);
+                let pv = last.get(k).unwrap_or(&Value::Null);
+                out.insert(k.clone(), merge3(lv, pv, dv));
+            }
+            Value::Object(out)
+        }
+        _ => desired.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge3;
+    use serde_json::json;
+
+    #[test]
+    fn three_way_merge() {
+        let live = json!({"spec": {"replicas": 5, "paused": true, "template": {"x": 1}}, "status": {"a": 1}});
+        let last = json!({"spec": {"paused": true, "template": {"x": 1}}});
+        let desired = json!({"spec": {"template": {"x": 2}}});
+        // replicas set by `kubectl scale` survives; paused removed from the manifest goes.
+        assert_eq!(
+            merge3(&live, &last, &desired),
+            json!({"spec": {"replicas": 5, "template": {"x": 2}}, "status": {"a": 1}})
+        );
+    }
+}

@@ -1,0 +1,189 @@
+//! The kubectl subset: commands parsed like kubectl's, run against the simulated API
+//! server, printing what kubectl prints.
+
+pub mod apply;
+pub mod get;
+pub mod mutate;
+pub mod rollout;
+pub mod table;
+pub mod yaml_out;
+
+use crate::api::Kind;
+use crate::sim::engine::Engine;
+use std::collections::BTreeMap;
+
+/// What a command printed.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Output {
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Output {
+    pub fn out(s: impl Into<String>) -> Self {
+        Output {
+            stdout: s.into(),
+            stderr: String::new(),
+        }
+    }
+    pub fn err(s: impl Into<String>) -> Self {
+        let mut s = s.into();
+        if !s.ends_with('\n') {
+            s.push('\n');
+        }
+        Output {
+            stdout: String::new(),
+            stderr: s,
+        }
+    }
+    pub fn push(&mut self, other: Output) {
+        self.stdout.push_str(&other.stdout);
+        self.stderr.push_str(&other.stderr);
+    }
+    pub fn failed(&self) -> bool {
+        !self.stderr.is_empty()
+    }
+}
+
+/// Where `-f` reads from: files relative to the script, or stdin (`-f -`).
+pub trait Files {
+    fn read(&self, path: &str) -> Result<String, String>;
+}
+
+/// Parsed flags and positional arguments.
+#[derive(Debug, Default)]
+pub struct Args {
+    pub positional: Vec<String>,
+    pub flags: BTreeMap<String, String>,
+}
+
+const VALUE_FLAGS: &[&str] = &[
+    "f",
+    "filename",
+    "l",
+    "selector",
+    "o",
+    "output",
+    "n",
+    "namespace",
+    "replicas",
+    "to-revision",
+    "revision",
+    "cascade",
+    "grace-period",
+    "timeout",
+    "containers",
+    "c",
+];
+
+impl Args {
+    pub fn parse(tokens: &[String]) -> Result<Args, String> {
+        let mut a = Args::default();
+        let mut i = 0;
+        while i < tokens.len() {
+            let t = &tokens[i];
+            if let Some(long) = t.strip_prefix("--") {
+                if let Some((k, v)) = long.split_once('=') {
+                    a.flags.insert(k.to_string(), v.to_string());
+                } else if VALUE_FLAGS.contains(&long) {
+                    let v = tokens
+                        .get(i + 1)
+                        .ok_or_else(|| format!("flag needs an argument: --{long}"))?;
+                    a.flags.insert(long.to_string(), v.clone());
+                    i += 1;
+                } else {
+                    a.flags.insert(long.to_string(), "true".into());
+                }
+            } else if t.len() > 1 && t.starts_with('-') && t != "-" {
+                let short = &t[1..2];
+                let rest = &t[2..];
+                if VALUE_FLAGS.contains(&short) {
+                    let v = if !rest.is_empty() {
+                        rest.trim_start_matches('=').to_string()
+                    } else {
+                        i += 1;
+                        tokens
+                            .get(i)
+                            .cloned()
+                            .ok_or_else(|| format!("flag needs an argument: 'f' in -{short}"))?
+                    };
+                    a.flags.insert(short.to_string(), v);
+                } else {
+                    a.flags.insert(short.to_string(), "true".into());
+                }
+            } else {
+                a.positional.push(t.clone());
+            }
+            i += 1;
+        }
+        Ok(a)
+    }
+
+    pub fn get(&self, names: &[&str]) -> Option<&str> {
+        names
+            .iter()
+            .find_map(|n| self.flags.get(*n))
+            .map(String::as_str)
+    }
+
+    pub fn has(&self, names: &[&str]) -> bool {
+        self.get(names).is_some_and(|v| v != "false")
+    }
+
+    pub fn namespace(&self) -> String {
+        self.get(&["n", "namespace"])
+            .unwrap_or("default")
+            .to_string()
+    }
+}
+
+/// Resolves `deployment/name` or `deployment name` into (kind, name).
+pub fn resource_and_name(pos: &[String]) -> Result<(Kind, String), String> {
+    let first = pos
+        .first()
+        .ok_or("error: you must specify the type of resource and its name")?;
+    if let Some((k, n)) = first.split_once('/') {
+        let kind = Kind::from_arg(k).ok_or_else(|| unknown_type(k))?;
+        return Ok((kind, n.to_string()));
+    }
+    let kind = Kind::from_arg(first).ok_or_else(|| unknown_type(first))?;
+    let name = pos.get(1).ok_or_else(|| {
+        format!(
+            "error: resource name may not be empty for {}",
+            kind.plural()
+        )
+    })?;
+    Ok((kind, name.clone()))
+}
+
+pub fn unknown_type(t: &str) -> String {
+    format!("error: the server doesn't have a resource type \"{t}\"")
+}
+
+/// Runs one kubectl command line (without the leading `kubectl`).
+pub fn run(engine: &mut Engine, tokens: &[String], files: &dyn Files) -> Output {
+    let Some((verb, rest)) = tokens.split_first() else {
+        return Output::err(
+            "error: no command given (try: apply, get, set image, scale, rollout, delete)",
+        );
+    };
+    let args = match Args::parse(rest) {
+        Ok(a) => a,
+        Err(e) => return Output::err(format!("error: {e}")),
+    };
+    let out = match verb.as_str() {
+        "apply" => apply::apply(engine, &args, files),
+        "get" => get::get(engine, &args),
+        "set" => mutate::set(engine, &args),
+        "scale" => mutate::scale(engine, &args),
+        "delete" => mutate::delete(engine, &args, files),
+        "rollout" => rollout::rollout(engine, &args),
+        other => Output::err(format!("error: unknown command \"{other}\" for \"kubectl\" (kubeloop supports apply, get, set image, scale, rollout, delete)")),
+    };
+    if let Err(e) = engine.drain() {
+        let mut out = out;
+        out.push(Output::err(e.to_string()));
+        return out;
+    }
+    out
+}
