@@ -228,6 +228,7 @@ impl Kubelet {
     }
 
     /// EnsureImageExists: pull unless the node has the image and the policy allows reuse.
+    #[allow(clippy::too_many_arguments)]
     fn begin_pull(
         &mut self,
         ctx: &mut Ctx,
