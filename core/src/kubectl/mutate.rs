@@ -26,9 +26,11 @@ fn template_mut(obj: &mut Object) -> Option<&mut PodTemplateSpec> {
 pub fn set(engine: &mut Engine, args: &Args) -> Output {
     match args.positional.first().map(String::as_str) {
         Some("image") => {}
-        Some(other) => return Output::err(format!(
+        Some(other) => {
+            return Output::err(format!(
             "error: unknown command \"{other}\" for \"kubectl set\" (kubeloop supports set image)"
-        )),
+        ))
+        }
         None => return Output::err("error: you must specify a subcommand: image"),
     }
     let rest = &args.positional[1..];
