@@ -184,7 +184,7 @@ impl Controller for Kubelet {
                 .map(|_| ())
                 .map_err(|e| e.to_string());
         }
-        if let Some(next) = next_due(&run).filter(|t| *t > now) {
+        if let Some(next) = next_due(&run, now) {
             ctx.requeue_after(next - now, key);
         }
         self.pods.insert(key.to_string(), run);
@@ -789,7 +789,8 @@ fn ready_at(p: &Pod, container: &str, knobs: &Knobs, since: i64) -> Option<i64> 
     Some(since + first + (threshold - 1) * period)
 }
 
-fn next_due(run: &PodRun) -> Option<i64> {
+/// The next instant after `now` at which this pod's state changes.
+fn next_due(run: &PodRun, now: i64) -> Option<i64> {
     if let Some(k) = run.kill_at {
         return Some(k);
     }
@@ -808,6 +809,7 @@ fn next_due(run: &PodRun) -> Option<i64> {
             Phase::Done => vec![],
         })
         .chain(run.unhealthy_at.filter(|_| !run.unhealthy_reported))
+        .filter(|t| *t > now)
         .min()
 }
 
