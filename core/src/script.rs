@@ -7,10 +7,7 @@ use crate::sim::engine::Engine;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Step {
-    Kubectl {
-        args: Vec<String>,
-        stdin: Option<String>,
-    },
+    Kubectl { args: Vec<String>, stdin: Option<String> },
     Advance(i64),
     Settle(i64),
 }
@@ -96,10 +93,7 @@ pub fn parse(text: &str) -> Result<Vec<Line>, String> {
         let bad = |m: String| format!("script line {number}: {m}: {trimmed}");
         let (command, heredoc) = match trimmed.find("<<") {
             Some(pos) => {
-                let tag = trimmed[pos + 2..]
-                    .trim()
-                    .trim_start_matches('-')
-                    .trim_matches(|c| c == '\'' || c == '"');
+                let tag = trimmed[pos + 2..].trim().trim_start_matches('-').trim_matches(|c| c == '\'' || c == '"');
                 if tag.is_empty() || tag.contains(char::is_whitespace) {
                     return Err(bad("a heredoc needs a single end word, as in <<EOF".into()));
                 }
@@ -127,39 +121,16 @@ pub fn parse(text: &str) -> Result<Vec<Line>, String> {
             return Err(bad("only kubectl lines take a heredoc".into()));
         }
         let step = match words.first().map(String::as_str) {
-            Some("kubectl") => Step::Kubectl {
-                args: words[1..].to_vec(),
-                stdin: heredoc,
-            },
-            Some("advance") if words.len() == 2 => {
-                Step::Advance(parse_duration_ms(&words[1]).map_err(bad)?)
-            }
-            Some("advance") => {
-                return Err(bad(
-                    "advance takes one duration, such as 90s or 1m30s".into()
-                ))
-            }
+            Some("kubectl") => Step::Kubectl { args: words[1..].to_vec(), stdin: heredoc },
+            Some("advance") if words.len() == 2 => Step::Advance(parse_duration_ms(&words[1]).map_err(bad)?),
+            Some("advance") => return Err(bad("advance takes one duration, such as 90s or 1m30s".into())),
             Some("settle") if words.len() <= 2 => Step::Settle(
-                words
-                    .get(1)
-                    .map(|w| parse_duration_ms(w))
-                    .transpose()
-                    .map_err(bad)?
-                    .unwrap_or(DEFAULT_SETTLE_MS),
+                words.get(1).map(|w| parse_duration_ms(w)).transpose().map_err(bad)?.unwrap_or(DEFAULT_SETTLE_MS),
             ),
             Some("settle") => return Err(bad("settle takes at most one duration".into())),
-            _ => {
-                return Err(bad(
-                    "expected `kubectl ...`, `advance DURATION`, `settle [MAX]` or a # comment"
-                        .into(),
-                ))
-            }
+            _ => return Err(bad("expected `kubectl ...`, `advance DURATION`, `settle [MAX]` or a # comment".into())),
         };
-        out.push(Line {
-            number,
-            text: command.to_string(),
-            step,
-        });
+        out.push(Line { number, text: command.to_string(), step });
     }
     Ok(out)
 }
@@ -173,9 +144,10 @@ struct LineFiles<'a> {
 impl Files for LineFiles<'_> {
     fn read(&self, path: &str) -> Result<String, String> {
         if path == "-" {
-            return self.stdin.map(str::to_string).ok_or_else(|| {
-                "no input on stdin for -f - (use a heredoc: -f - <<EOF)".to_string()
-            });
+            return self
+                .stdin
+                .map(str::to_string)
+                .ok_or_else(|| "no input on stdin for -f - (use a heredoc: -f - <<EOF)".to_string());
         }
         (self.read)(path)
     }
@@ -219,32 +191,19 @@ mod tests {
         assert_eq!(lines.len(), 4);
         assert_eq!(
             lines[0].step,
-            Step::Kubectl {
-                args: vec!["apply".into(), "-f".into(), "-".into()],
-                stdin: Some("kind: X\n".into())
-            }
+            Step::Kubectl { args: vec!["apply".into(), "-f".into(), "-".into()], stdin: Some("kind: X\n".into()) }
         );
         assert_eq!(lines[1].step, Step::Advance(90_000));
         assert_eq!(lines[2].step, Step::Settle(DEFAULT_SETTLE_MS));
         assert_eq!(
             lines[3].step,
-            Step::Kubectl {
-                args: vec![
-                    "get".into(),
-                    "pods".into(),
-                    "-l".into(),
-                    "app in (a,b)".into()
-                ],
-                stdin: None
-            }
+            Step::Kubectl { args: vec!["get".into(), "pods".into(), "-l".into(), "app in (a,b)".into()], stdin: None }
         );
         assert_eq!(
             parse("advance soon\n").unwrap_err(),
             "script line 1: time: invalid duration \"soon\": advance soon"
         );
-        assert!(parse("kubectl get\nfly away\n")
-            .unwrap_err()
-            .starts_with("script line 2:"));
+        assert!(parse("kubectl get\nfly away\n").unwrap_err().starts_with("script line 2:"));
         assert!(parse("kubectl apply -f - <<EOF\nx\n").is_err());
     }
 }

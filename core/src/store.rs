@@ -24,10 +24,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            max_objects: 250_000,
-            max_trace: usize::MAX,
-        }
+        Limits { max_objects: 250_000, max_trace: usize::MAX }
     }
 }
 
@@ -49,19 +46,9 @@ pub struct WatchEvent {
 /// Errors shaped like API statuses; Display is what kubectl prints.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ApiError {
-    NotFound {
-        kind: Kind,
-        name: String,
-    },
-    AlreadyExists {
-        kind: Kind,
-        name: String,
-    },
-    Invalid {
-        kind: Kind,
-        name: String,
-        errors: Vec<FieldError>,
-    },
+    NotFound { kind: Kind, name: String },
+    AlreadyExists { kind: Kind, name: String },
+    Invalid { kind: Kind, name: String, errors: Vec<FieldError> },
     BadRequest(String),
     TooManyObjects(usize),
 }
@@ -166,27 +153,17 @@ impl Store {
         let ns = namespace.map(str::to_string);
         self.objects
             .range(start..)
-            .take_while(move |(k, _)| {
-                k.kind == kind && ns.as_ref().is_none_or(|n| &k.namespace == n)
-            })
+            .take_while(move |(k, _)| k.kind == kind && ns.as_ref().is_none_or(|n| &k.namespace == n))
             .map(|(_, v)| v)
     }
 
     /// Objects whose ownerReferences name this uid.
     pub fn owned_by(&self, uid: &str) -> impl Iterator<Item = &Rc<Object>> {
-        self.by_owner
-            .get(uid)
-            .into_iter()
-            .flatten()
-            .filter_map(|k| self.objects.get(k))
+        self.by_owner.get(uid).into_iter().flatten().filter_map(|k| self.objects.get(k))
     }
 
     pub fn pods_on_node(&self, node: &str) -> impl Iterator<Item = &Rc<Object>> {
-        self.pods_by_node
-            .get(node)
-            .into_iter()
-            .flatten()
-            .filter_map(|k| self.objects.get(k))
+        self.pods_by_node.get(node).into_iter().flatten().filter_map(|k| self.objects.get(k))
     }
 
     /// Watch events since the last drain, in write order.
@@ -213,12 +190,7 @@ impl Store {
             self.trace.drain(..drop);
             self.trace_dropped += drop;
         }
-        self.trace.push(TraceRecord {
-            ms: self.clock.now_ms,
-            actor,
-            verb,
-            object,
-        });
+        self.trace.push(TraceRecord { ms: self.clock.now_ms, actor, verb, object });
     }
 
     fn index(&mut self, obj: &Object, add: bool) {
@@ -280,10 +252,7 @@ impl Store {
             return Err(ApiError::Invalid { kind, name, errors });
         }
         if self.objects.contains_key(&obj.key()) {
-            return Err(ApiError::AlreadyExists {
-                kind,
-                name: obj.name().to_string(),
-            });
+            return Err(ApiError::AlreadyExists { kind, name: obj.name().to_string() });
         }
         let uid = self.rng.uid();
         let rv = self.next_rv();
@@ -297,11 +266,7 @@ impl Store {
         let obj = Rc::new(obj);
         self.index(&obj, true);
         self.objects.insert(obj.key(), obj.clone());
-        self.watch.push(WatchEvent {
-            kind: WatchType::Added,
-            object: obj.clone(),
-            old: None,
-        });
+        self.watch.push(WatchEvent { kind: WatchType::Added, object: obj.clone(), old: None });
         self.record(actor, Verb::Create, obj.clone());
         Ok(obj)
     }
@@ -313,10 +278,7 @@ impl Store {
         let key = obj.key();
         let kind = key.kind;
         let Some(old) = self.objects.get(&key).cloned() else {
-            return Err(ApiError::NotFound {
-                kind,
-                name: key.name,
-            });
+            return Err(ApiError::NotFound { kind, name: key.name });
         };
         {
             let (om, m) = (old.meta(), obj.meta_mut());
@@ -330,21 +292,18 @@ impl Store {
         if actor_is_user(actor) {
             let errors = validation::validate_update(&obj, &old);
             if !errors.is_empty() {
-                return Err(ApiError::Invalid {
-                    kind,
-                    name: key.name,
-                    errors,
-                });
+                return Err(ApiError::Invalid { kind, name: key.name, errors });
             }
         }
-        if has_generation(kind) && obj.spec_json() != old.spec_json() {
+        let annotations_changed =
+            kind == Kind::Deployment && actor_is_user(actor) && obj.meta().annotations != old.meta().annotations;
+        if has_generation(kind) && (annotations_changed || spec_changed(&obj, &old)) {
             obj.meta_mut().generation = Some(old.meta().generation.unwrap_or(0) + 1);
         }
         let rv = self.next_rv();
         obj.meta_mut().resource_version = Some(rv);
-        let finished = obj.is_deleting()
-            && obj.meta().finalizers.as_ref().is_none_or(Vec::is_empty)
-            && kind != Kind::Pod;
+        let finished =
+            obj.is_deleting() && obj.meta().finalizers.as_ref().is_none_or(Vec::is_empty) && kind != Kind::Pod;
         let obj = Rc::new(obj);
         self.index(&old, false);
         if finished {
@@ -352,29 +311,16 @@ impl Store {
         }
         self.index(&obj, true);
         self.objects.insert(key, obj.clone());
-        self.watch.push(WatchEvent {
-            kind: WatchType::Modified,
-            object: obj.clone(),
-            old: Some(old),
-        });
+        self.watch.push(WatchEvent { kind: WatchType::Modified, object: obj.clone(), old: Some(old) });
         self.record(actor, Verb::Update, obj.clone());
         Ok(obj)
     }
 
-    fn remove(
-        &mut self,
-        key: &ObjKey,
-        actor: &'static str,
-        last: Option<Rc<Object>>,
-    ) -> Rc<Object> {
+    fn remove(&mut self, key: &ObjKey, actor: &'static str, last: Option<Rc<Object>>) -> Rc<Object> {
         let old = self.objects.remove(key).expect("remove of a stored key");
         self.index(&old, false);
         let last = last.unwrap_or(old);
-        self.watch.push(WatchEvent {
-            kind: WatchType::Deleted,
-            object: last.clone(),
-            old: None,
-        });
+        self.watch.push(WatchEvent { kind: WatchType::Deleted, object: last.clone(), old: None });
         self.record(actor, Verb::Delete, last.clone());
         last
     }
@@ -382,17 +328,9 @@ impl Store {
     /// Deletes as the API server does: pods bound to a node terminate gracefully, and
     /// objects with finalizers (including the GC's orphan and foregroundDeletion) get a
     /// deletionTimestamp; everything else is removed at once.
-    pub fn delete(
-        &mut self,
-        key: &ObjKey,
-        opts: DeleteOptions,
-        actor: &'static str,
-    ) -> Result<Rc<Object>, ApiError> {
+    pub fn delete(&mut self, key: &ObjKey, opts: DeleteOptions, actor: &'static str) -> Result<Rc<Object>, ApiError> {
         let Some(old) = self.objects.get(key).cloned() else {
-            return Err(ApiError::NotFound {
-                kind: key.kind,
-                name: key.name.clone(),
-            });
+            return Err(ApiError::NotFound { kind: key.kind, name: key.name.clone() });
         };
         let grace = match old.as_pod() {
             Some(pod) => {
@@ -400,11 +338,7 @@ impl Store {
                 if crate::api::pod::node_name(pod).is_empty() || terminal {
                     0
                 } else {
-                    let default = pod
-                        .spec
-                        .as_ref()
-                        .and_then(|s| s.termination_grace_period_seconds)
-                        .unwrap_or(30);
+                    let default = pod.spec.as_ref().and_then(|s| s.termination_grace_period_seconds).unwrap_or(30);
                     opts.grace_period_seconds.unwrap_or(default).max(0)
                 }
             }
@@ -412,10 +346,7 @@ impl Store {
         };
         if old.is_deleting() {
             // A second delete can only shorten a pod's grace period; grace 0 removes it.
-            if key.kind == Kind::Pod
-                && grace == 0
-                && old.meta().finalizers.as_ref().is_none_or(Vec::is_empty)
-            {
+            if key.kind == Kind::Pod && grace == 0 && old.meta().finalizers.as_ref().is_none_or(Vec::is_empty) {
                 return Ok(self.remove(key, actor, None));
             }
             return Ok(old);
@@ -431,11 +362,7 @@ impl Store {
         }
         let mut obj = (*old).clone();
         let rv = self.next_rv();
-        let at = self
-            .clock
-            .now()
-            .checked_add(jiff::SignedDuration::from_secs(grace))
-            .unwrap_or(self.clock.now());
+        let at = self.clock.now().checked_add(jiff::SignedDuration::from_secs(grace)).unwrap_or(self.clock.now());
         let m = obj.meta_mut();
         m.deletion_timestamp = Some(Time(crate::api::time::truncate(at)));
         m.deletion_grace_period_seconds = Some(grace);
@@ -445,13 +372,23 @@ impl Store {
         self.index(&old, false);
         self.index(&obj, true);
         self.objects.insert(key.clone(), obj.clone());
-        self.watch.push(WatchEvent {
-            kind: WatchType::Modified,
-            object: obj.clone(),
-            old: Some(old),
-        });
+        self.watch.push(WatchEvent { kind: WatchType::Modified, object: obj.clone(), old: Some(old) });
         self.record(actor, Verb::Update, obj.clone());
         Ok(obj)
+    }
+}
+
+/// Whether anything but metadata and status differs (what bumps `generation`).
+fn spec_changed(new: &Object, old: &Object) -> bool {
+    match (new, old) {
+        (Object::Deployment(a), Object::Deployment(b)) => a.spec != b.spec,
+        (Object::ReplicaSet(a), Object::ReplicaSet(b)) => a.spec != b.spec,
+        (Object::Pod(a), Object::Pod(b)) => a.spec != b.spec,
+        (Object::StatefulSet(a), Object::StatefulSet(b)) => a.spec != b.spec,
+        (Object::DaemonSet(a), Object::DaemonSet(b)) => a.spec != b.spec,
+        (Object::Job(a), Object::Job(b)) => a.spec != b.spec,
+        (Object::CronJob(a), Object::CronJob(b)) => a.spec != b.spec,
+        _ => new.spec_json() != old.spec_json(),
     }
 }
 
@@ -481,10 +418,7 @@ mod tests {
     use crate::manifest;
 
     fn store() -> Store {
-        Store::new(
-            Clock::new(parse_rfc3339("2026-01-01T00:00:00Z").unwrap()),
-            1,
-        )
+        Store::new(Clock::new(parse_rfc3339("2026-01-01T00:00:00Z").unwrap()), 1)
     }
 
     fn object(yaml: &str) -> Object {
@@ -516,10 +450,7 @@ mod tests {
             .unwrap_err();
         let text = err.to_string();
         assert!(text.starts_with("The Deployment \"Web\" is invalid: \n* metadata.name: Invalid value: \"Web\": a lowercase RFC 1123 subdomain"), "{text}");
-        assert!(
-            text.contains("* spec.replicas: Invalid value: -1: must be greater than or equal to 0"),
-            "{text}"
-        );
+        assert!(text.contains("* spec.replicas: Invalid value: -1: must be greater than or equal to 0"), "{text}");
         assert!(text.contains("* spec.template.metadata.labels: Invalid value: {\"app\":\"other\"}: `selector` does not match template `labels`"), "{text}");
     }
 
@@ -532,32 +463,12 @@ mod tests {
         assert!(p.is_deleting());
         assert_eq!(p.meta().deletion_grace_period_seconds, Some(30));
         assert!(s.get(&key).is_some());
-        s.delete(
-            &key,
-            DeleteOptions {
-                grace_period_seconds: Some(0),
-                ..Default::default()
-            },
-            "kubelet",
-        )
-        .unwrap();
+        s.delete(&key, DeleteOptions { grace_period_seconds: Some(0), ..Default::default() }, "kubelet").unwrap();
         assert!(s.get(&key).is_none());
-        let cm = s
-            .create(
-                object("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"),
-                "kubectl",
-            )
-            .unwrap();
+        let cm = s.create(object("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"), "kubectl").unwrap();
         let key = cm.key();
-        s.delete(
-            &key,
-            DeleteOptions {
-                propagation: Some(Propagation::Orphan),
-                ..Default::default()
-            },
-            "kubectl",
-        )
-        .unwrap();
+        s.delete(&key, DeleteOptions { propagation: Some(Propagation::Orphan), ..Default::default() }, "kubectl")
+            .unwrap();
         let mut obj = (**s.get(&key).unwrap()).clone();
         obj.meta_mut().finalizers = None;
         s.update(obj, "garbage-collector").unwrap();

@@ -9,23 +9,22 @@ fn strict_decoding_and_validation_errors_name_the_field() {
     let bad = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replica: 3\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: app, image: nginx}]}\n";
     let (_, out) = run(&format!("kubectl apply -f - <<EOF\n{bad}EOF\n"));
     assert!(out.contains("document 1, line 6, column 3: Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: unknown field \"spec.replica\""), "{out}");
-    let invalid = bad
-        .replace("replica: 3", "replicas: -1")
-        .replace("{labels: {app: web}}", "{labels: {app: other}}");
+    let invalid = bad.replace("replica: 3", "replicas: -1").replace("{labels: {app: web}}", "{labels: {app: other}}");
     let (engine, out) = run(&format!("kubectl apply -f - <<EOF\n{invalid}EOF\n"));
     assert!(out.contains("The Deployment \"web\" is invalid: \n* spec.replicas: Invalid value: -1: must be greater than or equal to 0\n* spec.template.metadata.labels: Invalid value: {\"app\":\"other\"}: `selector` does not match template `labels`"), "{out}");
-    assert!(engine
-        .store
-        .get_named(Kind::Deployment, "default", "web")
-        .is_none());
-    let both_zero = bad.replace(
-        "replica: 3",
-        "replicas: 1\n  strategy:\n    rollingUpdate: {maxSurge: 0, maxUnavailable: 0}",
-    );
+    assert!(engine.store.get_named(Kind::Deployment, "default", "web").is_none());
+    let both_zero =
+        bad.replace("replica: 3", "replicas: 1\n  strategy:\n    rollingUpdate: {maxSurge: 0, maxUnavailable: 0}");
     let (_, out) = run(&format!("kubectl apply -f - <<EOF\n{both_zero}EOF\n"));
-    assert!(out.contains("spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0"), "{out}");
+    assert!(
+        out.contains("spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0"),
+        "{out}"
+    );
     let (_, out) = run("kubectl apply -f my-app.yaml\nkubectl apply -f - <<EOF\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: my-app}\nspec:\n  selector: {matchLabels: {app: other}}\n  template:\n    metadata: {labels: {app: other}}\n    spec: {containers: [{name: app, image: nginx}]}\nEOF\n");
-    assert!(out.contains("spec.selector: Invalid value: {\"matchLabels\":{\"app\":\"other\"}}: field is immutable"), "{out}");
+    assert!(
+        out.contains("spec.selector: Invalid value: {\"matchLabels\":{\"app\":\"other\"}}: field is immutable"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -45,17 +44,12 @@ fn get_yaml_round_trips_what_the_user_wrote_and_apply_is_idempotent() {
     assert!(out.contains("deployment.apps/my-app unchanged"), "{out}");
     assert!(out.contains("pod/my-app-"), "{out}");
     assert!(out.contains("node-1   Ready    <none>   "), "{out}");
-    assert!(
-        out.contains("Error from server (NotFound): deployments.apps \"missing\" not found"),
-        "{out}"
-    );
+    assert!(out.contains("Error from server (NotFound): deployments.apps \"missing\" not found"), "{out}");
 }
 
 #[test]
 fn prune_deletes_what_the_new_set_lacks() {
-    let cm = |n: &str| {
-        format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {n}\ndata:\n  k: v\n")
-    };
+    let cm = |n: &str| format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {n}\ndata:\n  k: v\n");
     let (engine, out) = run(&format!(
         "kubectl apply --prune -f - <<EOF\n{}---\n{}EOF\nkubectl apply --prune -f - <<EOF\n{}EOF\n",
         cm("a"),
@@ -63,71 +57,41 @@ fn prune_deletes_what_the_new_set_lacks() {
         cm("a")
     ));
     assert!(out.contains("configmap/b pruned"), "{out}");
-    assert!(engine
-        .store
-        .get_named(Kind::ConfigMap, "default", "b")
-        .is_none());
-    assert!(engine
-        .store
-        .get_named(Kind::ConfigMap, "default", "a")
-        .is_some());
+    assert!(engine.store.get_named(Kind::ConfigMap, "default", "b").is_none());
+    assert!(engine.store.get_named(Kind::ConfigMap, "default", "a").is_some());
 }
 
 #[test]
 fn delete_cascades_background_foreground_and_orphan() {
-    let (engine, out) = run("kubectl apply -f my-app.yaml\nsettle\nkubectl delete deployment my-app\nsettle\nkubectl get rs,pods\n");
+    let (engine, out) =
+        run("kubectl apply -f my-app.yaml\nsettle\nkubectl delete deployment my-app\nsettle\nkubectl get rs,pods\n");
     assert!(out.contains("deployment.apps \"my-app\" deleted"), "{out}");
-    assert!(
-        out.contains("No resources found in default namespace."),
-        "{out}"
-    );
+    assert!(out.contains("No resources found in default namespace."), "{out}");
     assert_eq!(engine.store.list(Kind::Pod, None).count(), 0);
 
     let (engine, out) = run("kubectl apply -f my-app.yaml\nsettle\nkubectl delete deployment my-app --cascade=orphan\nsettle\nkubectl get rs\n");
-    assert!(
-        out.contains("3         3         3"),
-        "orphaned ReplicaSet keeps running: {out}"
-    );
+    assert!(out.contains("3         3         3"), "orphaned ReplicaSet keeps running: {out}");
     let rs = engine.store.list(Kind::ReplicaSet, None).next().unwrap();
     assert!(rs.meta().owner_references.is_none());
 
     // Foreground: the Deployment stays (with the finalizer) until its ReplicaSet and pods are gone.
-    let (engine, _) = run("kubectl apply -f my-app.yaml\nsettle\nkubectl delete deployment my-app --cascade=foreground --wait=false\n");
-    let d = engine
-        .store
-        .get_named(Kind::Deployment, "default", "my-app")
-        .expect("still there while dependents go");
-    assert!(d
-        .meta()
-        .finalizers
-        .as_ref()
-        .unwrap()
-        .contains(&"foregroundDeletion".to_string()));
-    let (engine, _) = run("kubectl apply -f my-app.yaml\nsettle\nkubectl delete deployment my-app --cascade=foreground\n");
-    assert!(engine
-        .store
-        .get_named(Kind::Deployment, "default", "my-app")
-        .is_none());
-    assert_eq!(
-        engine.store.list(Kind::ReplicaSet, None).count()
-            + engine.store.list(Kind::Pod, None).count(),
-        0
+    let (engine, _) = run(
+        "kubectl apply -f my-app.yaml\nsettle\nkubectl delete deployment my-app --cascade=foreground --wait=false\n",
     );
+    let d = engine.store.get_named(Kind::Deployment, "default", "my-app").expect("still there while dependents go");
+    assert!(d.meta().finalizers.as_ref().unwrap().contains(&"foregroundDeletion".to_string()));
+    let (engine, _) =
+        run("kubectl apply -f my-app.yaml\nsettle\nkubectl delete deployment my-app --cascade=foreground\n");
+    assert!(engine.store.get_named(Kind::Deployment, "default", "my-app").is_none());
+    assert_eq!(engine.store.list(Kind::ReplicaSet, None).count() + engine.store.list(Kind::Pod, None).count(), 0);
 }
 
 #[test]
 fn orphaned_replica_set_is_adopted_by_a_new_deployment() {
     let (engine, _) = run("kubectl apply -f my-app.yaml\nsettle\nkubectl delete deployment my-app --cascade=orphan\nkubectl apply -f my-app.yaml\nsettle\n");
     let rss: Vec<_> = engine.store.list(Kind::ReplicaSet, None).collect();
-    assert_eq!(
-        rss.len(),
-        1,
-        "the template is unchanged, so the orphan is adopted, not replaced"
-    );
-    let d = engine
-        .store
-        .get_named(Kind::Deployment, "default", "my-app")
-        .unwrap();
+    assert_eq!(rss.len(), 1, "the template is unchanged, so the orphan is adopted, not replaced");
+    let d = engine.store.get_named(Kind::Deployment, "default", "my-app").unwrap();
     assert_eq!(rss[0].controller_ref().unwrap().uid, d.uid());
 }
 
@@ -143,43 +107,21 @@ fn crash_loop_back_off_timing() {
     let (engine, out) = run(&format!("kubectl apply -f - <<EOF\n{d}EOF\nadvance 9s\nkubectl get pods\nadvance 8s\nkubectl get pods\nadvance 60s\nkubectl get pods\n"));
     // Runs at 2s, crashes at 7s and restarts at once (kubelet back-off has no entry yet),
     // runs at 8s, crashes at 13s -> back-off 10s, 20s, 40s ...
-    let tables: Vec<&str> = out
-        .split("$ ")
-        .filter(|s| s.starts_with("kubectl get pods"))
-        .collect();
+    let tables: Vec<&str> = out.split("$ ").filter(|s| s.starts_with("kubectl get pods")).collect();
     assert!(tables[0].contains("1/1     Running   1 (2s ago)"), "{out}");
-    assert!(
-        tables[1].contains("0/1     CrashLoopBackOff   1 (4s ago)"),
-        "{out}"
-    );
-    assert!(
-        tables[2].contains("0/1     CrashLoopBackOff   3 (22s ago)"),
-        "{out}"
-    );
+    assert!(tables[1].contains("0/1     CrashLoopBackOff   1 (4s ago)"), "{out}");
+    assert!(tables[2].contains("0/1     CrashLoopBackOff   3 (22s ago)"), "{out}");
     let msgs: Vec<String> = engine
         .store
         .list(Kind::Pod, None)
-        .flat_map(|p| {
-            p.as_pod()
-                .unwrap()
-                .status
-                .clone()
-                .unwrap()
-                .container_statuses
-                .unwrap()
-        })
+        .flat_map(|p| p.as_pod().unwrap().status.clone().unwrap().container_statuses.unwrap())
         .filter_map(|c| c.state.and_then(|s| s.waiting).and_then(|w| w.message))
         .collect();
     assert_eq!(msgs.len(), 1);
-    assert!(
-        msgs[0].starts_with("back-off 40s restarting failed container=app pod=crash-"),
-        "{msgs:?}"
-    );
+    assert!(msgs[0].starts_with("back-off 40s restarting failed container=app pod=crash-"), "{msgs:?}");
     let backoffs = events(&engine, "BackOff");
     assert!(
-        backoffs
-            .iter()
-            .all(|m| m.starts_with("Back-off restarting failed container app in pod crash-")),
+        backoffs.iter().all(|m| m.starts_with("Back-off restarting failed container app in pod crash-")),
         "{backoffs:?}"
     );
 }
@@ -193,14 +135,12 @@ fn image_pull_failure_shows_err_image_pull_then_back_off() {
         "        sim.kubeloop.dev/image-pull: \"fail\"\n",
         "nginx:doesnotexist",
     );
-    let (engine, out) = run(&format!("kubectl apply -f - <<EOF\n{d}EOF\nadvance 1s\nkubectl get pods\nadvance 3s\nkubectl get pods\n"));
+    let (engine, out) =
+        run(&format!("kubectl apply -f - <<EOF\n{d}EOF\nadvance 1s\nkubectl get pods\nadvance 3s\nkubectl get pods\n"));
     assert!(out.contains("ErrImagePull"), "{out}");
     assert!(out.contains("ImagePullBackOff"), "{out}");
     let failed = events(&engine, "Failed");
-    assert!(
-        failed.iter().any(|m| m == "Error: ErrImagePull"),
-        "{failed:?}"
-    );
+    assert!(failed.iter().any(|m| m == "Error: ErrImagePull"), "{failed:?}");
 }
 
 #[test]
@@ -209,9 +149,7 @@ fn unschedulable_pods_report_the_fit_error() {
         "        image: nginx\n",
         "        image: nginx\n        resources:\n          requests:\n            cpu: \"8\"\n",
     );
-    let (engine, out) = run(&format!(
-        "kubectl apply -f - <<EOF\n{d}EOF\nsettle\nkubectl get pods\n"
-    ));
+    let (engine, out) = run(&format!("kubectl apply -f - <<EOF\n{d}EOF\nsettle\nkubectl get pods\n"));
     assert!(out.contains("Pending"), "{out}");
     let msgs = events(&engine, "FailedScheduling");
     assert_eq!(msgs[0], "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.");
@@ -223,28 +161,16 @@ fn nodes_in_the_input_replace_the_default_cluster() {
     let (engine, out) = run(&format!("kubectl apply -f - <<EOF\n{nodes}EOF\nsettle\nkubectl get nodes\nkubectl apply -f my-app.yaml\nsettle\nkubectl get pods\n"));
     assert!(out.contains("gpu-1   Ready"), "{out}");
     assert_eq!(engine.store.list(Kind::Node, None).count(), 1);
-    assert!(
-        events(&engine, "FailedScheduling")[0].contains("1 node(s) had untolerated taint(s)"),
-        "{out}"
-    );
+    assert!(events(&engine, "FailedScheduling")[0].contains("1 node(s) had untolerated taint(s)"), "{out}");
 }
 
 #[test]
 fn rollout_pause_resume_restart() {
     let (_, out) = run("kubectl apply -f my-app.yaml\nsettle\nkubectl rollout pause deployment/my-app\nkubectl rollout pause deployment/my-app\nkubectl set image deployment/my-app app=nginx:1.26\nsettle\nkubectl get rs\nkubectl rollout restart deployment/my-app\nkubectl rollout resume deployment/my-app\nsettle\nkubectl rollout restart deployment/my-app\nsettle\nkubectl rollout history deployment/my-app\n");
     assert!(out.contains("deployment.apps/my-app paused"), "{out}");
-    assert!(
-        out.contains("error: deployments.apps \"my-app\" is already paused"),
-        "{out}"
-    );
-    assert!(
-        out.contains("can't restart paused deployment (run rollout resume first)"),
-        "{out}"
-    );
+    assert!(out.contains("error: deployments.apps \"my-app\" is already paused"), "{out}");
+    assert!(out.contains("can't restart paused deployment (run rollout resume first)"), "{out}");
     assert!(out.contains("deployment.apps/my-app resumed"), "{out}");
     assert!(out.contains("deployment.apps/my-app restarted"), "{out}");
-    assert!(
-        out.contains("1         <none>\n2         <none>\n3         <none>"),
-        "{out}"
-    );
+    assert!(out.contains("1         <none>\n2         <none>\n3         <none>"), "{out}");
 }

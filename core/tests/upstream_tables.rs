@@ -2,8 +2,8 @@
 //! rolling_test.go, sync_test.go); row comments name the upstream case.
 
 use k8s_openapi::api::apps::v1::{
-    Deployment, DeploymentSpec, DeploymentStatus, DeploymentStrategy, ReplicaSet, ReplicaSetSpec,
-    ReplicaSetStatus, RollingUpdateDeployment,
+    Deployment, DeploymentSpec, DeploymentStatus, DeploymentStrategy, ReplicaSet, ReplicaSetSpec, ReplicaSetStatus,
+    RollingUpdateDeployment,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -29,11 +29,7 @@ fn i(v: i32) -> IntOrString {
 
 fn deploy(replicas: i32, surge: IntOrString, unavailable: IntOrString) -> Deployment {
     Deployment {
-        metadata: ObjectMeta {
-            name: Some("foo".into()),
-            namespace: Some("default".into()),
-            ..Default::default()
-        },
+        metadata: ObjectMeta { name: Some("foo".into()), namespace: Some("default".into()), ..Default::default() },
         spec: DeploymentSpec {
             replicas: Some(replicas),
             strategy: Some(DeploymentStrategy {
@@ -54,9 +50,7 @@ fn rs(name: &str, spec: i32, available: i32, created_s: i64) -> ReplicaSet {
         metadata: ObjectMeta {
             name: Some(name.into()),
             namespace: Some("default".into()),
-            creation_timestamp: Some(Time(
-                jiff::Timestamp::from_second(1_700_000_000 + created_s).unwrap(),
-            )),
+            creation_timestamp: Some(Time(jiff::Timestamp::from_second(1_700_000_000 + created_s).unwrap())),
             ..Default::default()
         },
         spec: ReplicaSetSpec {
@@ -65,11 +59,7 @@ fn rs(name: &str, spec: i32, available: i32, created_s: i64) -> ReplicaSet {
             template: Some(template()),
             ..Default::default()
         },
-        status: Some(ReplicaSetStatus {
-            replicas: spec,
-            available_replicas: Some(available),
-            ..Default::default()
-        }),
+        status: Some(ReplicaSetStatus { replicas: spec, available_replicas: Some(available), ..Default::default() }),
     }
 }
 
@@ -88,52 +78,30 @@ fn template() -> k8s_openapi::api::core::v1::PodTemplateSpec {
             ..Default::default()
         }),
         spec: Some(PodSpec {
-            containers: vec![Container {
-                name: "c".into(),
-                image: Some("img".into()),
-                ..Default::default()
-            }],
+            containers: vec![Container { name: "c".into(), image: Some("img".into()), ..Default::default() }],
             ..Default::default()
         }),
     }
 }
 
 /// Runs `f` with a store holding the ReplicaSets (so scaling writes succeed).
-fn with_ctx<T>(
-    rss: &mut Vec<ReplicaSet>,
-    f: impl FnOnce(&mut Ctx, &mut Vec<ReplicaSet>) -> T,
-) -> T {
-    let mut store = Store::new(
-        kubeloop::api::time::Clock::new(parse_rfc3339("2026-01-01T00:00:00Z").unwrap()),
-        0,
-    );
+fn with_ctx<T>(rss: &mut Vec<ReplicaSet>, f: impl FnOnce(&mut Ctx, &mut Vec<ReplicaSet>) -> T) -> T {
+    let mut store = Store::new(kubeloop::api::time::Clock::new(parse_rfc3339("2026-01-01T00:00:00Z").unwrap()), 0);
     for r in rss.iter_mut() {
-        let created = store
-            .create(kubeloop::api::Object::ReplicaSet(r.clone()), "test")
-            .unwrap();
+        let created = store.create(kubeloop::api::Object::ReplicaSet(r.clone()), "test").unwrap();
         let mut stored = created.as_replica_set().unwrap().clone();
         stored.metadata.creation_timestamp = r.metadata.creation_timestamp.clone();
         *r = stored;
     }
     let mut recorder = Recorder::default();
-    let mut ctx = Ctx {
-        store: &mut store,
-        recorder: &mut recorder,
-        actor: "deployment-controller",
-        after: vec![],
-    };
+    let mut ctx = Ctx { store: &mut store, recorder: &mut recorder, actor: "deployment-controller", after: vec![] };
     f(&mut ctx, rss)
 }
 
 #[test]
 fn resolve_fenceposts_table() {
     // TestResolveFenceposts
-    let rows: [(
-        Option<IntOrString>,
-        Option<IntOrString>,
-        i32,
-        Result<(i32, i32), ()>,
-    ); 7] = [
+    let rows: [(Option<IntOrString>, Option<IntOrString>, i32, Result<(i32, i32), ()>); 7] = [
         (Some(s("0%")), Some(s("0%")), 0, Ok((0, 1))),
         (Some(s("39%")), Some(s("39%")), 10, Ok((4, 3))),
         (Some(s("oops")), Some(s("39%")), 10, Err(())),
@@ -165,10 +133,7 @@ fn max_unavailable_and_min_available() {
         assert_eq!(min_available(&d), min_a, "{replicas} {unav:?}");
     }
     let mut recreate = deploy(10, i(1), i(1));
-    recreate.spec.strategy = Some(DeploymentStrategy {
-        type_: Some("Recreate".into()),
-        rolling_update: None,
-    });
+    recreate.spec.strategy = Some(DeploymentStrategy { type_: Some("Recreate".into()), rolling_update: None });
     recreate.spec.replicas = None;
     assert_eq!(max_unavailable(&recreate), 0);
     assert_eq!(min_available(&recreate), 0);
@@ -178,19 +143,13 @@ fn max_unavailable_and_min_available() {
 fn new_rs_new_replicas_table() {
     // TestNewRSNewReplicas: allRSs = [rs5] only.
     let rs5 = rs("rs5", 5, 5, 0);
-    for (strategy, dep, new, surge, want) in [
-        ("RollingUpdate", 1, 5, 1, 5),
-        ("RollingUpdate", 6, 2, 10, 6),
-        ("Recreate", 3, 1, 1, 3),
-    ] {
+    for (strategy, dep, new, surge, want) in
+        [("RollingUpdate", 1, 5, 1, 5), ("RollingUpdate", 6, 2, 10, 6), ("Recreate", 3, 1, 1, 3)]
+    {
         let mut d = deploy(dep, i(surge), i(1));
         d.spec.strategy.as_mut().unwrap().type_ = Some(strategy.into());
         let new_rs = rs("new", new, 0, 1);
-        assert_eq!(
-            new_rs_new_replicas(&d, &[&rs5], &new_rs),
-            Ok(want),
-            "{strategy} {dep} {new} {surge}"
-        );
+        assert_eq!(new_rs_new_replicas(&d, &[&rs5], &new_rs), Ok(want), "{strategy} {dep} {new} {surge}");
     }
 }
 
@@ -216,10 +175,7 @@ fn deployment_complete_and_progressing() {
         (1, 1, 1, 0, false),
     ] {
         let d = deploy(desired, i(0), i(1));
-        assert_eq!(
-            deployment_complete(&d, &status(current, updated, 0, available)),
-            want
-        );
+        assert_eq!(deployment_complete(&d, &status(current, updated, 0, available)), want);
     }
     // TestDeploymentProgressing: (replicas, updated, ready, available) old -> new
     let rows = [
@@ -234,20 +190,14 @@ fn deployment_complete_and_progressing() {
     for (old, new, want) in rows {
         let mut d = deploy(10, i(0), i(1));
         d.status = Some(status(old.0, old.1, old.2, old.3));
-        assert_eq!(
-            deployment_progressing(&d, &status(new.0, new.1, new.2, new.3)),
-            want,
-            "{old:?} -> {new:?}"
-        );
+        assert_eq!(deployment_progressing(&d, &status(new.0, new.1, new.2, new.3)), want, "{old:?} -> {new:?}");
     }
 }
 
 #[test]
 fn deployment_timed_out_table() {
     // TestDeploymentTimedOut: times are 2016-01-01 00:mm:ss.
-    let t = |m: i64, sec: i64| {
-        Time(jiff::Timestamp::from_second(1_451_606_400 + m * 60 + sec).unwrap())
-    };
+    let t = |m: i64, sec: i64| Time(jiff::Timestamp::from_second(1_451_606_400 + m * 60 + sec).unwrap());
     let rows = [
         (None, t(1, 9), t(1, 20), "", false),
         (Some(i32::MAX), t(1, 9), t(1, 20), "", false),
@@ -282,10 +232,7 @@ fn annotation_utils_revision_history() {
         }
     }
     assert!(set_replicas_annotations(&mut r, 10, 11));
-    assert_eq!(
-        r.metadata.annotations.as_ref().unwrap()[DESIRED_REPLICAS],
-        "10"
-    );
+    assert_eq!(r.metadata.annotations.as_ref().unwrap()[DESIRED_REPLICAS], "10");
     assert!(!replicas_annotations_need_update(&r, 10, 11));
     assert!(replicas_annotations_need_update(&r, 10, 20));
 }
@@ -306,18 +253,10 @@ fn replica_set_fraction() {
     ];
     for (dep, st, surge, rsr, ann, want) in rows {
         let mut d = deploy(dep, i(surge), i(1));
-        d.status = Some(DeploymentStatus {
-            replicas: Some(st),
-            ..Default::default()
-        });
+        d.status = Some(DeploymentStatus { replicas: Some(st), ..Default::default() });
         let mut r = rs("r", rsr, 0, 0);
-        r.metadata.annotations =
-            ann.map(|a: &str| BTreeMap::from([(MAX_REPLICAS.to_string(), a.to_string())]));
-        assert_eq!(
-            rs_fraction(&r, &d),
-            want,
-            "{dep} {st} {surge} {rsr} {ann:?}"
-        );
+        r.metadata.annotations = ann.map(|a: &str| BTreeMap::from([(MAX_REPLICAS.to_string(), a.to_string())]));
+        assert_eq!(rs_fraction(&r, &d), want, "{dep} {st} {surge} {rsr} {ann:?}");
     }
 }
 
@@ -334,10 +273,7 @@ fn reconcile_new_replica_set_table() {
         let d = deploy(dep, i(surge), i(0));
         let mut rss = vec![rs("foo-v1", old, 0, 0), rs("foo-v2", new, 0, 1)];
         let (scaled, got) = with_ctx(&mut rss, |ctx, rss| {
-            let mut sets = Sets {
-                all: rss.clone(),
-                new: Some(1),
-            };
+            let mut sets = Sets { all: rss.clone(), new: Some(1) };
             let scaled = reconcile_new_replica_set(ctx, &mut sets, &d).unwrap();
             (scaled, sets.all[1].spec.replicas)
         });
@@ -361,18 +297,11 @@ fn reconcile_old_replica_sets_table() {
         let d = deploy(dep, i(0), i(unav));
         let mut rss = vec![rs("foo-old", old, old_av, 0), rs("foo-new", new, new_av, 1)];
         let (scaled, after) = with_ctx(&mut rss, |ctx, rss| {
-            let mut sets = Sets {
-                all: rss.clone(),
-                new: Some(1),
-            };
+            let mut sets = Sets { all: rss.clone(), new: Some(1) };
             let scaled = reconcile_old_replica_sets(ctx, &mut sets, &d).unwrap();
             (scaled, sets.all[0].spec.replicas.unwrap())
         });
-        assert_eq!(
-            (scaled, after),
-            (want, old_after),
-            "{dep} {unav} {old} {new} {old_av} {new_av}"
-        );
+        assert_eq!((scaled, after), (want, old_after), "{dep} {unav} {old} {new} {old_av} {new_av}");
     }
 }
 
@@ -383,10 +312,7 @@ fn cleanup_unhealthy_and_scale_down_tables() {
         let d = deploy(10, i(2), i(2));
         let mut rss = vec![rs("foo-v2", old, ready, 0)];
         let got = with_ctx(&mut rss, |ctx, rss| {
-            let mut sets = Sets {
-                all: rss.clone(),
-                new: None,
-            };
+            let mut sets = Sets { all: rss.clone(), new: None };
             cleanup_unhealthy_replicas(ctx, &mut sets, &[0], &d, max).unwrap()
         });
         assert_eq!(got, want, "{old} {ready} {max}");
@@ -402,18 +328,12 @@ fn cleanup_unhealthy_and_scale_down_tables() {
         let d = deploy(dep, i(0), i(unav));
         let mut rss = vec![rs("foo-v2", old, ready, 0)];
         let (count, after) = with_ctx(&mut rss, |ctx, rss| {
-            let mut sets = Sets {
-                all: rss.clone(),
-                new: None,
-            };
+            let mut sets = Sets { all: rss.clone(), new: None };
             let n = scale_down_old_for_rolling_update(ctx, &mut sets, &[0], &d).unwrap();
             (n, sets.all[0].spec.replicas.unwrap())
         });
         match want {
-            Some(w) => assert!(
-                count > 0 && after == w,
-                "{dep} {unav} {ready} {old}: {count} {after}"
-            ),
+            Some(w) => assert!(count > 0 && after == w, "{dep} {unav} {ready} {old}: {count} {after}"),
             None => assert_eq!(count, 0),
         }
     }
@@ -431,30 +351,9 @@ fn proportional_scale_table() {
         want: Vec<i32>,
     }
     let rows = [
-        Row {
-            name: "proportional scaling: 5 -> 10",
-            replicas: 10,
-            prev: 5,
-            surge: 0,
-            sets: vec![5],
-            want: vec![10],
-        },
-        Row {
-            name: "proportional scaling: 5 -> 3",
-            replicas: 3,
-            prev: 5,
-            surge: 0,
-            sets: vec![5],
-            want: vec![3],
-        },
-        Row {
-            name: "proportional scaling: 9 -> 4",
-            replicas: 4,
-            prev: 9,
-            surge: 0,
-            sets: vec![9],
-            want: vec![4],
-        },
+        Row { name: "proportional scaling: 5 -> 10", replicas: 10, prev: 5, surge: 0, sets: vec![5], want: vec![10] },
+        Row { name: "proportional scaling: 5 -> 3", replicas: 3, prev: 5, surge: 0, sets: vec![5], want: vec![3] },
+        Row { name: "proportional scaling: 9 -> 4", replicas: 4, prev: 9, surge: 0, sets: vec![9], want: vec![4] },
         Row {
             name: "proportional scaling: 7 -> 10",
             replicas: 10,
@@ -507,10 +406,7 @@ fn proportional_scale_table() {
     for row in rows {
         let d = {
             let mut d = deploy(row.replicas, i(row.surge), i(0));
-            d.status = Some(DeploymentStatus {
-                replicas: Some(row.sets.iter().sum()),
-                ..Default::default()
-            });
+            d.status = Some(DeploymentStatus { replicas: Some(row.sets.iter().sum()), ..Default::default() });
             d
         };
         let prev_max = row.prev + row.surge;
@@ -528,15 +424,9 @@ fn proportional_scale_table() {
             })
             .collect();
         let got = with_ctx(&mut rss, |ctx, rss| {
-            let mut sets = Sets {
-                all: rss.clone(),
-                new: Some(0),
-            };
+            let mut sets = Sets { all: rss.clone(), new: Some(0) };
             scale(ctx, &d, &mut sets).unwrap();
-            sets.all
-                .iter()
-                .map(|r| r.spec.replicas.unwrap())
-                .collect::<Vec<_>>()
+            sets.all.iter().map(|r| r.spec.replicas.unwrap()).collect::<Vec<_>>()
         });
         assert_eq!(got, row.want, "{}", row.name);
     }
@@ -546,113 +436,46 @@ fn proportional_scale_table() {
 fn equal_ignore_hash_table() {
     // TestEqualIgnoreHash
     use k8s_openapi::api::core::v1::{PodSpec, PodTemplateSpec};
-    let tpl =
-        |name: &str, node: &str, ann: &[(&str, &str)], labels: &[(&str, &str)]| PodTemplateSpec {
-            metadata: Some(ObjectMeta {
-                name: Some(name.into()),
-                annotations: Some(
-                    ann.iter()
-                        .map(|(k, v)| (k.to_string(), v.to_string()))
-                        .collect(),
-                ),
-                labels: Some(
-                    labels
-                        .iter()
-                        .map(|(k, v)| (k.to_string(), v.to_string()))
-                        .collect(),
-                ),
-                ..Default::default()
-            }),
-            spec: Some(PodSpec {
-                node_name: Some(node.into()),
-                ..Default::default()
-            }),
-        };
+    let tpl = |name: &str, node: &str, ann: &[(&str, &str)], labels: &[(&str, &str)]| PodTemplateSpec {
+        metadata: Some(ObjectMeta {
+            name: Some(name.into()),
+            annotations: Some(ann.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()),
+            labels: Some(labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()),
+            ..Default::default()
+        }),
+        spec: Some(PodSpec { node_name: Some(node.into()), ..Default::default() }),
+    };
     let h = POD_TEMPLATE_HASH;
     let rows = [
         (
-            tpl(
-                "foo",
-                "foo-node",
-                &[],
-                &[(h, "value-1"), ("something", "else")],
-            ),
-            tpl(
-                "foo",
-                "foo-node",
-                &[],
-                &[(h, "value-1"), ("something", "else")],
-            ),
+            tpl("foo", "foo-node", &[], &[(h, "value-1"), ("something", "else")]),
+            tpl("foo", "foo-node", &[], &[(h, "value-1"), ("something", "else")]),
             true,
         ),
         (
-            tpl(
-                "foo",
-                "foo-node",
-                &[],
-                &[(h, "value-1"), ("something", "else")],
-            ),
-            tpl(
-                "foo",
-                "foo-node",
-                &[],
-                &[(h, "value-2"), ("something", "else")],
-            ),
+            tpl("foo", "foo-node", &[], &[(h, "value-1"), ("something", "else")]),
+            tpl("foo", "foo-node", &[], &[(h, "value-2"), ("something", "else")]),
             true,
         ),
         (
             tpl("foo", "foo-node", &[], &[("something", "else")]),
-            tpl(
-                "foo",
-                "foo-node",
-                &[],
-                &[(h, "value-2"), ("something", "else")],
-            ),
+            tpl("foo", "foo-node", &[], &[(h, "value-2"), ("something", "else")]),
             true,
         ),
-        (
-            tpl("foo", "foo-node", &[], &[("something", "else")]),
-            tpl("foo", "foo-node", &[], &[(h, "value-2")]),
-            false,
-        ),
+        (tpl("foo", "foo-node", &[], &[("something", "else")]), tpl("foo", "foo-node", &[], &[(h, "value-2")]), false),
         (
             tpl("foo", "foo-node", &[], &[(h, "value-1")]),
-            tpl(
-                "foo",
-                "foo-node",
-                &[],
-                &[(h, "value-1"), ("something", "else")],
-            ),
+            tpl("foo", "foo-node", &[], &[(h, "value-1"), ("something", "else")]),
             false,
         ),
         (
-            tpl(
-                "foo",
-                "foo-node",
-                &[("former", "value")],
-                &[(h, "value-1"), ("something", "else")],
-            ),
-            tpl(
-                "foo",
-                "foo-node",
-                &[("latter", "value")],
-                &[(h, "value-1"), ("something", "else")],
-            ),
+            tpl("foo", "foo-node", &[("former", "value")], &[(h, "value-1"), ("something", "else")]),
+            tpl("foo", "foo-node", &[("latter", "value")], &[(h, "value-1"), ("something", "else")]),
             false,
         ),
         (
-            tpl(
-                "foo-1",
-                "foo-node",
-                &[],
-                &[(h, "value-1"), ("something", "else")],
-            ),
-            tpl(
-                "foo-2",
-                "foo-node",
-                &[],
-                &[(h, "value-2"), ("something", "else")],
-            ),
+            tpl("foo-1", "foo-node", &[], &[(h, "value-1"), ("something", "else")]),
+            tpl("foo-2", "foo-node", &[], &[(h, "value-2"), ("something", "else")]),
             false,
         ),
         (
@@ -672,7 +495,5 @@ fn cluster_starts_with_three_ready_nodes() {
     let e = new_cluster(parse_rfc3339("2026-01-01T00:00:00Z").unwrap(), 0);
     let nodes: Vec<_> = e.store.list(kubeloop::api::Kind::Node, None).collect();
     assert_eq!(nodes.len(), 3);
-    assert!(nodes
-        .iter()
-        .all(|n| kubeloop::cluster::nodes::node_ready(n.as_node().unwrap())));
+    assert!(nodes.iter().all(|n| kubeloop::cluster::nodes::node_ready(n.as_node().unwrap())));
 }

@@ -14,13 +14,9 @@ pub fn apply(obj: &mut Object) {
             let strategy = s.strategy.get_or_insert_with(DeploymentStrategy::default);
             let t = strategy.type_.get_or_insert_with(|| "RollingUpdate".into());
             if t == "RollingUpdate" {
-                let ru = strategy
-                    .rolling_update
-                    .get_or_insert_with(RollingUpdateDeployment::default);
-                ru.max_unavailable
-                    .get_or_insert_with(|| IntOrString::String("25%".into()));
-                ru.max_surge
-                    .get_or_insert_with(|| IntOrString::String("25%".into()));
+                let ru = strategy.rolling_update.get_or_insert_with(RollingUpdateDeployment::default);
+                ru.max_unavailable.get_or_insert_with(|| IntOrString::String("25%".into()));
+                ru.max_surge.get_or_insert_with(|| IntOrString::String("25%".into()));
             }
             s.revision_history_limit.get_or_insert(10);
             s.progress_deadline_seconds.get_or_insert(600);
@@ -55,40 +51,19 @@ pub fn pod_spec(s: &mut PodSpec) {
     s.restart_policy.get_or_insert_with(|| "Always".into());
     s.security_context.get_or_insert_with(Default::default);
     s.termination_grace_period_seconds.get_or_insert(30);
-    s.scheduler_name
-        .get_or_insert_with(|| "default-scheduler".into());
-    for c in s
-        .containers
-        .iter_mut()
-        .chain(s.init_containers.iter_mut().flatten())
-    {
+    s.scheduler_name.get_or_insert_with(|| "default-scheduler".into());
+    for c in s.containers.iter_mut().chain(s.init_containers.iter_mut().flatten()) {
         if c.image_pull_policy.is_none() {
             let tag = image_tag(c.image.as_deref().unwrap_or(""));
-            c.image_pull_policy = Some(
-                if tag == "latest" {
-                    "Always"
-                } else {
-                    "IfNotPresent"
-                }
-                .into(),
-            );
+            c.image_pull_policy = Some(if tag == "latest" { "Always" } else { "IfNotPresent" }.into());
         }
-        c.termination_message_path
-            .get_or_insert_with(|| "/dev/termination-log".into());
-        c.termination_message_policy
-            .get_or_insert_with(|| "File".into());
+        c.termination_message_path.get_or_insert_with(|| "/dev/termination-log".into());
+        c.termination_message_policy.get_or_insert_with(|| "File".into());
         c.resources.get_or_insert_with(Default::default);
         for port in c.ports.iter_mut().flatten() {
             port.protocol.get_or_insert_with(|| "TCP".into());
         }
-        for p in [
-            &mut c.readiness_probe,
-            &mut c.liveness_probe,
-            &mut c.startup_probe,
-        ]
-        .into_iter()
-        .flatten()
-        {
+        for p in [&mut c.readiness_probe, &mut c.liveness_probe, &mut c.startup_probe].into_iter().flatten() {
             probe(p);
         }
     }

@@ -8,14 +8,9 @@ pub fn scaled_value(value: &IntOrString, total: i32, round_up: bool) -> Result<i
     match value {
         IntOrString::Int(i) => Ok(*i),
         IntOrString::String(s) => {
-            let pct = parse_percent(s)
-                .ok_or_else(|| format!("invalid value for IntOrString: invalid value {s:?}"))?;
+            let pct = parse_percent(s).ok_or_else(|| format!("invalid value for IntOrString: invalid value {s:?}"))?;
             let scaled = i64::from(pct) * i64::from(total);
-            let v = if round_up {
-                (scaled + 99).div_euclid(100)
-            } else {
-                scaled.div_euclid(100)
-            };
+            let v = if round_up { (scaled + 99).div_euclid(100) } else { scaled.div_euclid(100) };
             Ok(v as i32)
         }
     }

@@ -79,10 +79,7 @@ kinds! {
 impl Kind {
     /// Finds a kind by what a manifest says in `apiVersion` and `kind`.
     pub fn from_type(api_version: &str, kind: &str) -> Option<Kind> {
-        Kind::ALL
-            .iter()
-            .copied()
-            .find(|k| k.api_version() == api_version && k.name() == kind)
+        Kind::ALL.iter().copied().find(|k| k.api_version() == api_version && k.name() == kind)
     }
 
     /// Finds a kind by anything kubectl accepts on the command line: `deploy`,
@@ -94,9 +91,7 @@ impl Kind {
             None => (lower, None),
         };
         Kind::ALL.iter().copied().find(|k| {
-            let group_ok = group
-                .as_deref()
-                .is_none_or(|g| g == k.group() || (g == "v1" && k.group().is_empty()));
+            let group_ok = group.as_deref().is_none_or(|g| g == k.group() || (g == "v1" && k.group().is_empty()));
             group_ok
                 && (base == k.plural()
                     || base == k.name().to_ascii_lowercase()
@@ -140,14 +135,8 @@ impl Object {
         self.meta().labels.as_ref()
     }
     /// The ownerReference with `controller: true`, if any.
-    pub fn controller_ref(
-        &self,
-    ) -> Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference> {
-        self.meta()
-            .owner_references
-            .as_ref()?
-            .iter()
-            .find(|r| r.controller == Some(true))
+    pub fn controller_ref(&self) -> Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference> {
+        self.meta().owner_references.as_ref()?.iter().find(|r| r.controller == Some(true))
     }
     pub fn is_deleting(&self) -> bool {
         self.meta().deletion_timestamp.is_some()
@@ -173,11 +162,7 @@ pub struct ObjKey {
 
 impl ObjKey {
     pub fn new(kind: Kind, namespace: &str, name: &str) -> Self {
-        ObjKey {
-            kind,
-            namespace: namespace.to_string(),
-            name: name.to_string(),
-        }
+        ObjKey { kind, namespace: namespace.to_string(), name: name.to_string() }
     }
 }
 

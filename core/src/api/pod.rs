@@ -4,19 +4,11 @@ use k8s_openapi::api::core::v1::{Pod, PodCondition};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
 pub fn phase(pod: &Pod) -> &str {
-    pod.status
-        .as_ref()
-        .and_then(|s| s.phase.as_deref())
-        .unwrap_or("Pending")
+    pod.status.as_ref().and_then(|s| s.phase.as_deref()).unwrap_or("Pending")
 }
 
 pub fn condition<'a>(pod: &'a Pod, kind: &str) -> Option<&'a PodCondition> {
-    pod.status
-        .as_ref()?
-        .conditions
-        .as_ref()?
-        .iter()
-        .find(|c| c.type_ == kind)
+    pod.status.as_ref()?.conditions.as_ref()?.iter().find(|c| c.type_ == kind)
 }
 
 /// IsPodReady: the Ready condition is True.
@@ -26,9 +18,7 @@ pub fn is_ready(pod: &Pod) -> bool {
 
 /// When the pod last became ready, if it is ready.
 pub fn ready_since(pod: &Pod) -> Option<&Time> {
-    condition(pod, "Ready")
-        .filter(|c| c.status == "True")
-        .and_then(|c| c.last_transition_time.as_ref())
+    condition(pod, "Ready").filter(|c| c.status == "True").and_then(|c| c.last_transition_time.as_ref())
 }
 
 /// IsPodAvailable: ready for at least minReadySeconds. Upstream compares with `Before(now)`
@@ -53,10 +43,7 @@ pub fn is_active(pod: &Pod) -> bool {
 }
 
 pub fn node_name(pod: &Pod) -> &str {
-    pod.spec
-        .as_ref()
-        .and_then(|s| s.node_name.as_deref())
-        .unwrap_or("")
+    pod.spec.as_ref().and_then(|s| s.node_name.as_deref()).unwrap_or("")
 }
 
 pub fn max_restarts(pod: &Pod) -> i32 {
@@ -68,8 +55,5 @@ pub fn max_restarts(pod: &Pod) -> i32 {
 }
 
 pub fn restart_policy(pod: &Pod) -> &str {
-    pod.spec
-        .as_ref()
-        .and_then(|s| s.restart_policy.as_deref())
-        .unwrap_or("Always")
+    pod.spec.as_ref().and_then(|s| s.restart_policy.as_deref()).unwrap_or("Always")
 }

@@ -5,9 +5,7 @@
 /// as the API server's `MilliValue` does.
 pub fn parse_milli(q: &str) -> Option<i128> {
     let q = q.trim();
-    let split = q
-        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-'))
-        .unwrap_or(q.len());
+    let split = q.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-')).unwrap_or(q.len());
     let (num, suffix) = q.split_at(split);
     if num.is_empty() || num == "." {
         return None;
@@ -15,9 +13,7 @@ pub fn parse_milli(q: &str) -> Option<i128> {
     let (int_part, frac_part) = num.split_once('.').unwrap_or((num, ""));
     let negative = int_part.starts_with('-');
     let int_digits = int_part.trim_start_matches(['+', '-']);
-    if !int_digits.bytes().all(|b| b.is_ascii_digit())
-        || !frac_part.bytes().all(|b| b.is_ascii_digit())
-    {
+    if !int_digits.bytes().all(|b| b.is_ascii_digit()) || !frac_part.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     if int_digits.len() + frac_part.len() > 30 {

@@ -71,10 +71,7 @@ impl Selector {
                 op => return Err(format!("{op:?} is not a valid label selector operator")),
             });
         }
-        Ok(Selector {
-            requirements,
-            nothing: false,
-        })
+        Ok(Selector { requirements, nothing: false })
     }
 
     /// Parses kubectl's `-l` syntax: `a=b,c!=d,e in (f,g),h notin (i),j,!k`.
@@ -100,18 +97,13 @@ impl Selector {
             };
             requirements.push(req);
         }
-        Ok(Selector {
-            requirements,
-            nothing: false,
-        })
+        Ok(Selector { requirements, nothing: false })
     }
 }
 
 fn checked_key(k: &str) -> Result<String, String> {
     if k.is_empty() || k.contains(char::is_whitespace) {
-        return Err(format!(
-            "unable to parse requirement: invalid label key {k:?}"
-        ));
+        return Err(format!("unable to parse requirement: invalid label key {k:?}"));
     }
     Ok(k.to_string())
 }
@@ -126,11 +118,7 @@ fn parse_set(rest: &str) -> Result<Vec<String>, String> {
         .strip_prefix('(')
         .and_then(|r| r.strip_suffix(')'))
         .ok_or_else(|| format!("unable to parse requirement: found '{rest}', expected: '('"))?;
-    Ok(inner
-        .split(',')
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty())
-        .collect())
+    Ok(inner.split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect())
 }
 
 /// Splits on commas that are not inside parentheses.
@@ -158,10 +146,7 @@ mod tests {
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelectorRequirement;
 
     fn labels(pairs: &[(&str, &str)]) -> Labels {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 
     #[test]
@@ -179,11 +164,7 @@ mod tests {
             ("app=web,tier=back", false),
             ("", true),
         ] {
-            assert_eq!(
-                Selector::parse(sel).unwrap().matches(Some(&l)),
-                want,
-                "{sel}"
-            );
+            assert_eq!(Selector::parse(sel).unwrap().matches(Some(&l)), want, "{sel}");
         }
         assert!(Selector::parse("app in web").is_err());
     }
@@ -198,20 +179,12 @@ mod tests {
                     operator: "In".into(),
                     values: Some(vec!["prod".into()]),
                 },
-                LabelSelectorRequirement {
-                    key: "canary".into(),
-                    operator: "DoesNotExist".into(),
-                    values: None,
-                },
+                LabelSelectorRequirement { key: "canary".into(), operator: "DoesNotExist".into(), values: None },
             ]),
         };
         let s = Selector::from_label_selector(&sel).unwrap();
         assert!(s.matches(Some(&labels(&[("app", "db"), ("env", "prod")]))));
-        assert!(!s.matches(Some(&labels(&[
-            ("app", "db"),
-            ("env", "prod"),
-            ("canary", "1")
-        ]))));
+        assert!(!s.matches(Some(&labels(&[("app", "db"), ("env", "prod"), ("canary", "1")]))));
         assert!(!s.matches(Some(&labels(&[("app", "db"), ("env", "dev")]))));
         assert!(!s.matches(None));
     }

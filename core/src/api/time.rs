@@ -17,9 +17,7 @@ impl Clock {
     }
 
     pub fn at(&self, ms: i64) -> Timestamp {
-        self.start
-            .checked_add(jiff::SignedDuration::from_millis(ms))
-            .unwrap_or(self.start)
+        self.start.checked_add(jiff::SignedDuration::from_millis(ms)).unwrap_or(self.start)
     }
 
     pub fn now(&self) -> Timestamp {
@@ -56,8 +54,7 @@ pub fn format_ts(t: Timestamp) -> String {
 
 /// Parses RFC 3339, as `--start` takes it.
 pub fn parse_rfc3339(s: &str) -> Result<Timestamp, String> {
-    s.parse::<Timestamp>()
-        .map_err(|e| format!("invalid time {s:?}: {e}"))
+    s.parse::<Timestamp>().map_err(|e| format!("invalid time {s:?}: {e}"))
 }
 
 /// Go's time.ParseDuration subset that scripts use: `90s`, `1m30s`, `2h`, `500ms`, `1.5h`.
@@ -72,17 +69,13 @@ pub fn parse_duration_ms(s: &str) -> Result<i64, String> {
         return Err(err());
     }
     while !rest.is_empty() {
-        let num_len = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .ok_or_else(err)?;
+        let num_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).ok_or_else(err)?;
         if num_len == 0 {
             return Err(err());
         }
         let n: f64 = rest[..num_len].parse().map_err(|_| err())?;
         rest = &rest[num_len..];
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
+        let unit_len = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
         let unit = match &rest[..unit_len] {
             "ms" => 1.0,
             "s" => 1000.0,

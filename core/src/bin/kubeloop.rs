@@ -34,39 +34,22 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         Some("-h") | Some("--help") | Some("help") | None => return Err(String::new()),
         Some(other) => return Err(format!("unknown command {other:?}")),
     }
-    let mut o = Options {
-        seed: 0,
-        start: parse_rfc3339("2026-01-01T00:00:00Z")?,
-        trace: None,
-        script: String::new(),
-    };
+    let mut o = Options { seed: 0, start: parse_rfc3339("2026-01-01T00:00:00Z")?, trace: None, script: String::new() };
     while let Some(a) = it.next() {
         let (flag, inline) = match a.split_once('=') {
             Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
             _ => (a.as_str(), None),
         };
-        let mut value = || {
-            inline
-                .clone()
-                .or_else(|| it.next().cloned())
-                .ok_or_else(|| format!("{flag} needs a value"))
-        };
+        let mut value = || inline.clone().or_else(|| it.next().cloned()).ok_or_else(|| format!("{flag} needs a value"));
         match flag {
-            "--seed" => {
-                o.seed = value()?
-                    .parse()
-                    .map_err(|_| "--seed takes a whole number".to_string())?
-            }
+            "--seed" => o.seed = value()?.parse().map_err(|_| "--seed takes a whole number".to_string())?,
             "--start" => o.start = parse_rfc3339(&value()?)?,
             "--trace" => o.trace = Some(PathBuf::from(value()?)),
             "-h" | "--help" => return Err(String::new()),
             s if s.starts_with("--") => return Err(format!("unknown option {s}")),
             s => {
                 if !o.script.is_empty() {
-                    return Err(format!(
-                        "only one script can be run (got {:?} and {s:?})",
-                        o.script
-                    ));
+                    return Err(format!("only one script can be run (got {:?} and {s:?})", o.script));
                 }
                 o.script = s.to_string();
             }
@@ -100,13 +83,7 @@ fn main() -> ExitCode {
         (s, PathBuf::from("."))
     } else {
         match std::fs::read_to_string(&opts.script) {
-            Ok(s) => (
-                s,
-                Path::new(&opts.script)
-                    .parent()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_default(),
-            ),
+            Ok(s) => (s, Path::new(&opts.script).parent().map(Path::to_path_buf).unwrap_or_default()),
             Err(e) => {
                 eprintln!("kubeloop: {}: {e}", opts.script);
                 return ExitCode::from(2);

@@ -9,8 +9,8 @@ use crate::api::{pod, Kind, Object};
 use crate::sim::controller::{key_of, split_key, Controller, Ctx};
 use crate::store::{DeleteOptions, Store, WatchEvent, WatchType};
 use k8s_openapi::api::core::v1::{
-    ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStateWaiting,
-    ContainerStatus, HostIP, Pod, PodCondition, PodIP,
+    ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStateWaiting, ContainerStatus, HostIP,
+    Pod, PodCondition, PodIP,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use std::collections::{HashMap, HashSet};
@@ -51,9 +51,7 @@ impl Knobs {
             pull_fails: get("image-pull") == Some("fail"),
             crash_after_ms: get("crash-after-seconds").and_then(seconds_ms),
             run_ms: get("run-seconds").and_then(seconds_ms),
-            exit_code: get("exit-code")
-                .and_then(|v| v.trim().parse().ok())
-                .unwrap_or(0),
+            exit_code: get("exit-code").and_then(|v| v.trim().parse().ok()).unwrap_or(0),
             shutdown_ms: get("shutdown-seconds").and_then(seconds_ms).unwrap_or(1000),
         }
     }
@@ -140,11 +138,7 @@ impl Controller for Kubelet {
             self.pods.remove(&key);
             return;
         }
-        if ev
-            .object
-            .as_pod()
-            .is_some_and(|p| !pod::node_name(p).is_empty())
-        {
+        if ev.object.as_pod().is_some_and(|p| !pod::node_name(p).is_empty()) {
             out.push(key);
         }
     }
@@ -173,14 +167,7 @@ impl Controller for Kubelet {
             self.pods.remove(key);
             return ctx
                 .store
-                .delete(
-                    &obj.key(),
-                    DeleteOptions {
-                        grace_period_seconds: Some(0),
-                        propagation: None,
-                    },
-                    NAME,
-                )
+                .delete(&obj.key(), DeleteOptions { grace_period_seconds: Some(0), propagation: None }, NAME)
                 .map(|_| ())
                 .map_err(|e| e.to_string());
         }
@@ -242,35 +229,16 @@ impl Kubelet {
         let policy = p
             .spec
             .as_ref()
-            .and_then(|s| {
-                s.containers
-                    .iter()
-                    .find(|c| c.image.as_deref() == Some(image))
-            })
+            .and_then(|s| s.containers.iter().find(|c| c.image.as_deref() == Some(image)))
             .and_then(|c| c.image_pull_policy.clone())
-            .unwrap_or_else(|| {
-                if image_tag(image) == "latest" {
-                    "Always".into()
-                } else {
-                    "IfNotPresent".into()
-                }
-            });
+            .unwrap_or_else(|| if image_tag(image) == "latest" { "Always".into() } else { "IfNotPresent".into() });
         let present = self.images.contains(&(node.to_string(), image.to_string()));
         if policy == "Never" || (present && policy != "Always") {
-            ctx.event(
-                obj,
-                "Normal",
-                "Pulled",
-                format!("Container image {image:?} already present on machine"),
-            );
-            return Phase::Creating {
-                until: now + knobs.start_ms,
-            };
+            ctx.event(obj, "Normal", "Pulled", format!("Container image {image:?} already present on machine"));
+            return Phase::Creating { until: now + knobs.start_ms };
         }
         ctx.event(obj, "Normal", "Pulling", format!("Pulling image {image:?}"));
-        Phase::Pulling {
-            until: now + knobs.pull_ms,
-        }
+        Phase::Pulling { until: now + knobs.pull_ms }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -287,67 +255,27 @@ impl Kubelet {
         let policy = pod::restart_policy(p).to_string();
         let pod_ref = format!("{}_{}({})", obj.name(), obj.namespace(), obj.uid());
         if p.metadata.deletion_timestamp.is_some() && run.kill_at.is_none() {
-            let grace_ms = p
-                .metadata
-                .deletion_grace_period_seconds
-                .unwrap_or(30)
-                .max(0)
-                * 1000;
-            let any_running = run
-                .ctrs
-                .iter()
-                .any(|c| matches!(c.phase, Phase::Running { .. }));
-            for c in run
-                .ctrs
-                .iter()
-                .filter(|c| matches!(c.phase, Phase::Running { .. }))
-            {
-                ctx.event(
-                    obj,
-                    "Normal",
-                    "Killing",
-                    format!("Stopping container {}", c.name),
-                );
+            let grace_ms = p.metadata.deletion_grace_period_seconds.unwrap_or(30).max(0) * 1000;
+            let any_running = run.ctrs.iter().any(|c| matches!(c.phase, Phase::Running { .. }));
+            for c in run.ctrs.iter().filter(|c| matches!(c.phase, Phase::Running { .. })) {
+                ctx.event(obj, "Normal", "Killing", format!("Stopping container {}", c.name));
             }
-            run.kill_at = Some(
-                now + if any_running {
-                    knobs.shutdown_ms.min(grace_ms)
-                } else {
-                    0
-                },
-            );
+            run.kill_at = Some(now + if any_running { knobs.shutdown_ms.min(grace_ms) } else { 0 });
         }
         if run.kill_at.is_some() {
             return Ok(());
         }
         for i in 0..run.ctrs.len() {
             for _ in 0..64 {
-                if !self.advance(
-                    ctx,
-                    obj,
-                    p,
-                    node,
-                    knobs,
-                    &policy,
-                    &pod_ref,
-                    &mut run.ctrs[i],
-                    now,
-                ) {
+                if !self.advance(ctx, obj, p, node, knobs, &policy, &pod_ref, &mut run.ctrs[i], now) {
                     break;
                 }
             }
         }
         if knobs.never_ready && run.unhealthy_at.is_none() {
-            let probe = p
-                .spec
-                .as_ref()
-                .and_then(|s| s.containers.first())
-                .and_then(|c| c.readiness_probe.as_ref());
-            if let (Some(probe), Some(Phase::Running { since, .. })) =
-                (probe, run.ctrs.first().map(|c| &c.phase))
-            {
-                run.unhealthy_at =
-                    Some(since + i64::from(probe.initial_delay_seconds.unwrap_or(0).max(0)) * 1000);
+            let probe = p.spec.as_ref().and_then(|s| s.containers.first()).and_then(|c| c.readiness_probe.as_ref());
+            if let (Some(probe), Some(Phase::Running { since, .. })) = (probe, run.ctrs.first().map(|c| &c.phase)) {
+                run.unhealthy_at = Some(since + i64::from(probe.initial_delay_seconds.unwrap_or(0).max(0)) * 1000);
             }
         }
         if run.unhealthy_at.is_some_and(|at| at <= now) && !run.unhealthy_reported {
@@ -363,9 +291,7 @@ impl Kubelet {
         if p.status.as_ref() != Some(&status) {
             let mut copy = p.clone();
             copy.status = Some(status);
-            ctx.store
-                .update(Object::Pod(copy), NAME)
-                .map_err(|e| e.to_string())?;
+            ctx.store.update(Object::Pod(copy), NAME).map_err(|e| e.to_string())?;
         }
         Ok(())
     }
@@ -387,23 +313,18 @@ impl Kubelet {
         match c.phase.clone() {
             Phase::Pulling { until } if until <= now => {
                 if knobs.pull_fails {
-                    let err = format!("rpc error: code = NotFound desc = failed to pull and unpack image {:?}: not found", c.image);
-                    ctx.event(
-                        obj,
-                        "Warning",
-                        "Failed",
-                        format!("Failed to pull image {:?}: {err}", c.image),
+                    let err = format!(
+                        "rpc error: code = NotFound desc = failed to pull and unpack image {:?}: not found",
+                        c.image
                     );
+                    ctx.event(obj, "Warning", "Failed", format!("Failed to pull image {:?}: {err}", c.image));
                     ctx.event(obj, "Warning", "Failed", "Error: ErrImagePull".to_string());
                     c.pull_backoff_ms = if c.pull_backoff_ms == 0 {
                         INITIAL_BACKOFF_MS
                     } else {
                         (c.pull_backoff_ms * 2).min(MAX_BACKOFF_MS)
                     };
-                    c.phase = Phase::PullBackOff {
-                        at: until,
-                        retry_at: until + c.pull_backoff_ms,
-                    };
+                    c.phase = Phase::PullBackOff { at: until, retry_at: until + c.pull_backoff_ms };
                 } else {
                     self.images.insert((node.to_string(), c.image.clone()));
                     let secs = format_secs(knobs.pull_ms);
@@ -411,45 +332,23 @@ impl Kubelet {
                         obj,
                         "Normal",
                         "Pulled",
-                        format!(
-                            "Successfully pulled image {:?} in {secs} ({secs} including waiting)",
-                            c.image
-                        ),
+                        format!("Successfully pulled image {:?} in {secs} ({secs} including waiting)", c.image),
                     );
-                    c.phase = Phase::Creating {
-                        until: until + knobs.start_ms,
-                    };
+                    c.phase = Phase::Creating { until: until + knobs.start_ms };
                 }
                 true
             }
             Phase::PullBackOff { at, retry_at } if retry_at <= now => {
                 let _ = at;
-                ctx.event(
-                    obj,
-                    "Normal",
-                    "Pulling",
-                    format!("Pulling image {:?}", c.image),
-                );
-                c.phase = Phase::Pulling {
-                    until: retry_at + knobs.pull_ms,
-                };
+                ctx.event(obj, "Normal", "Pulling", format!("Pulling image {:?}", c.image));
+                c.phase = Phase::Pulling { until: retry_at + knobs.pull_ms };
                 true
             }
             Phase::Creating { until } if until <= now => {
                 self.next_container_id += 1;
                 c.id = self.next_container_id;
-                ctx.event(
-                    obj,
-                    "Normal",
-                    "Created",
-                    format!("Created container: {}", c.name),
-                );
-                ctx.event(
-                    obj,
-                    "Normal",
-                    "Started",
-                    format!("Started container {}", c.name),
-                );
+                ctx.event(obj, "Normal", "Created", format!("Created container: {}", c.name));
+                ctx.event(obj, "Normal", "Started", format!("Started container {}", c.name));
                 c.ever_started = true;
                 c.current = None;
                 let exit = match (knobs.crash_after_ms, knobs.run_ms) {
@@ -457,23 +356,11 @@ impl Kubelet {
                     (None, Some(ms)) => Some((until + ms, knobs.exit_code)),
                     _ => None,
                 };
-                c.phase = Phase::Running {
-                    since: until,
-                    ready_at: ready_at(p, &c.name, knobs, until),
-                    exit,
-                };
+                c.phase = Phase::Running { since: until, ready_at: ready_at(p, &c.name, knobs, until), exit };
                 true
             }
-            Phase::Running {
-                since,
-                exit: Some((at, code)),
-                ..
-            } if at <= now => {
-                let term = Terminated {
-                    code,
-                    started: since,
-                    finished: at,
-                };
+            Phase::Running { since, exit: Some((at, code)), .. } if at <= now => {
+                let term = Terminated { code, started: since, finished: at };
                 let restart = policy == "Always" || (policy == "OnFailure" && code != 0);
                 c.last = Some(term.clone());
                 c.current = Some(term);
@@ -482,19 +369,14 @@ impl Kubelet {
                     return true;
                 }
                 // doBackOff: no entry (or an expired one) restarts at once.
-                let in_backoff = c
-                    .backoff
-                    .is_some_and(|(_, set_at)| at - set_at <= BACKOFF_RESET_MS);
+                let in_backoff = c.backoff.is_some_and(|(_, set_at)| at - set_at <= BACKOFF_RESET_MS);
                 if in_backoff {
                     let (period, _) = c.backoff.unwrap_or((INITIAL_BACKOFF_MS, at));
                     ctx.event(
                         obj,
                         "Warning",
                         "BackOff",
-                        format!(
-                            "Back-off restarting failed container {} in pod {pod_ref}",
-                            c.name
-                        ),
+                        format!("Back-off restarting failed container {} in pod {pod_ref}", c.name),
                     );
                     c.phase = Phase::CrashBackOff { until: at + period };
                 } else {
@@ -505,10 +387,7 @@ impl Kubelet {
                 true
             }
             Phase::CrashBackOff { until } if until <= now => {
-                let period = c
-                    .backoff
-                    .map(|(p, _)| (p * 2).min(MAX_BACKOFF_MS))
-                    .unwrap_or(INITIAL_BACKOFF_MS);
+                let period = c.backoff.map(|(p, _)| (p * 2).min(MAX_BACKOFF_MS)).unwrap_or(INITIAL_BACKOFF_MS);
                 c.backoff = Some((period, until));
                 c.restarts += 1;
                 c.phase = self.begin_pull(ctx, obj, p, node, &c.image.clone(), knobs, until);
@@ -518,14 +397,7 @@ impl Kubelet {
         }
     }
 
-    fn status(
-        &self,
-        ctx: &Ctx,
-        p: &Pod,
-        node: &str,
-        run: &PodRun,
-        now: i64,
-    ) -> k8s_openapi::api::core::v1::PodStatus {
+    fn status(&self, ctx: &Ctx, p: &Pod, node: &str, run: &PodRun, now: i64) -> k8s_openapi::api::core::v1::PodStatus {
         let clock = ctx.store.clock;
         let t = |ms: i64| Time(crate::api::time::truncate(clock.at(ms)));
         let old = p.status.clone().unwrap_or_default();
@@ -558,37 +430,21 @@ impl Kubelet {
                 ..Default::default()
             };
             if c.ever_started {
-                cs.container_id = Some(format!(
-                    "containerd://{:064x}",
-                    c.id.wrapping_mul(0x9e37_79b9_7f4a_7c15)
-                ));
+                cs.container_id = Some(format!("containerd://{:064x}", c.id.wrapping_mul(0x9e37_79b9_7f4a_7c15)));
             }
-            if let Some(l) = c
-                .last
-                .as_ref()
-                .filter(|_| c.restarts > 0 || !matches!(c.phase, Phase::Done))
-            {
+            if let Some(l) = c.last.as_ref().filter(|_| c.restarts > 0 || !matches!(c.phase, Phase::Done)) {
                 if c.current.is_none() || c.restarts > 0 {
-                    cs.last_state = Some(ContainerState {
-                        terminated: Some(terminated(l, &t)),
-                        ..Default::default()
-                    });
+                    cs.last_state = Some(ContainerState { terminated: Some(terminated(l, &t)), ..Default::default() });
                 }
             }
             let waiting_state = |reason: &str, message: Option<String>| ContainerState {
-                waiting: Some(ContainerStateWaiting {
-                    reason: Some(reason.into()),
-                    message,
-                }),
+                waiting: Some(ContainerStateWaiting { reason: Some(reason.into()), message }),
                 ..Default::default()
             };
             match &c.phase {
                 Phase::Pulling { .. } | Phase::Creating { .. } => {
                     if let Some(cur) = &c.current {
-                        cs.state = Some(ContainerState {
-                            terminated: Some(terminated(cur, &t)),
-                            ..Default::default()
-                        });
+                        cs.state = Some(ContainerState { terminated: Some(terminated(cur, &t)), ..Default::default() });
                         cs.last_state = None;
                         stopped += 1;
                         if cur.code == 0 {
@@ -605,12 +461,15 @@ impl Kubelet {
                 }
                 Phase::PullBackOff { at, .. } => {
                     let (reason, msg) = if now < at + 1000 {
-                        ("ErrImagePull", format!("rpc error: code = NotFound desc = failed to pull and unpack image {:?}: not found", c.image))
-                    } else {
                         (
-                            "ImagePullBackOff",
-                            format!("Back-off pulling image {:?}", c.image),
+                            "ErrImagePull",
+                            format!(
+                                "rpc error: code = NotFound desc = failed to pull and unpack image {:?}: not found",
+                                c.image
+                            ),
                         )
+                    } else {
+                        ("ImagePullBackOff", format!("Back-off pulling image {:?}", c.image))
                     };
                     cs.state = Some(waiting_state(reason, Some(msg)));
                     if c.last.is_some() {
@@ -619,16 +478,12 @@ impl Kubelet {
                         waiting += 1
                     }
                 }
-                Phase::Running {
-                    since, ready_at, ..
-                } => {
+                Phase::Running { since, ready_at, .. } => {
                     running += 1;
                     cs.started = Some(true);
                     cs.ready = ready_at.is_some_and(|r| r <= now);
                     cs.state = Some(ContainerState {
-                        running: Some(ContainerStateRunning {
-                            started_at: Some(t(*since)),
-                        }),
+                        running: Some(ContainerStateRunning { started_at: Some(t(*since)) }),
                         ..Default::default()
                     });
                 }
@@ -650,10 +505,7 @@ impl Kubelet {
                 }
                 Phase::Done => {
                     if let Some(cur) = &c.current {
-                        cs.state = Some(ContainerState {
-                            terminated: Some(terminated(cur, &t)),
-                            ..Default::default()
-                        });
+                        cs.state = Some(ContainerState { terminated: Some(terminated(cur, &t)), ..Default::default() });
                         cs.last_state = None;
                         if cur.code == 0 {
                             succeeded += 1;
@@ -707,24 +559,11 @@ impl Kubelet {
             }
         };
         let (reason, message) = if terminal {
-            (
-                Some(
-                    if phase == "Succeeded" {
-                        "PodCompleted"
-                    } else {
-                        "PodFailed"
-                    }
-                    .to_string(),
-                ),
-                None,
-            )
+            (Some(if phase == "Succeeded" { "PodCompleted" } else { "PodFailed" }.to_string()), None)
         } else {
             (
                 Some("ContainersNotReady".to_string()),
-                Some(format!(
-                    "containers with unready status: [{}]",
-                    unready.join(" ")
-                )),
+                Some(format!("containers with unready status: [{}]", unready.join(" "))),
             )
         };
         let scheduled = old
@@ -772,13 +611,8 @@ fn ready_at(p: &Pod, container: &str, knobs: &Knobs, since: i64) -> Option<i64> 
     if knobs.never_ready {
         return None;
     }
-    let probe = p
-        .spec
-        .as_ref()?
-        .containers
-        .iter()
-        .find(|c| c.name == container)
-        .and_then(|c| c.readiness_probe.clone());
+    let probe =
+        p.spec.as_ref()?.containers.iter().find(|c| c.name == container).and_then(|c| c.readiness_probe.clone());
     let Some(probe) = probe else {
         return Some(since);
     };
@@ -797,15 +631,9 @@ fn next_due(run: &PodRun, now: i64) -> Option<i64> {
     run.ctrs
         .iter()
         .flat_map(|c| match &c.phase {
-            Phase::Pulling { until }
-            | Phase::Creating { until }
-            | Phase::CrashBackOff { until } => vec![*until],
+            Phase::Pulling { until } | Phase::Creating { until } | Phase::CrashBackOff { until } => vec![*until],
             Phase::PullBackOff { at, retry_at } => vec![at + 1000, *retry_at],
-            Phase::Running { ready_at, exit, .. } => ready_at
-                .iter()
-                .copied()
-                .chain(exit.map(|(t, _)| t))
-                .collect(),
+            Phase::Running { ready_at, exit, .. } => ready_at.iter().copied().chain(exit.map(|(t, _)| t)).collect(),
             Phase::Done => vec![],
         })
         .chain(run.unhealthy_at.filter(|_| !run.unhealthy_reported))
@@ -817,11 +645,10 @@ fn qos_class(p: &Pod) -> &'static str {
     let Some(spec) = &p.spec else {
         return "BestEffort";
     };
-    let any = spec.containers.iter().any(|c| {
-        c.resources
-            .as_ref()
-            .is_some_and(|r| r.requests.is_some() || r.limits.is_some())
-    });
+    let any = spec
+        .containers
+        .iter()
+        .any(|c| c.resources.as_ref().is_some_and(|r| r.requests.is_some() || r.limits.is_some()));
     if !any {
         return "BestEffort";
     }
@@ -829,10 +656,7 @@ fn qos_class(p: &Pod) -> &'static str {
         c.resources.as_ref().is_some_and(|r| {
             let l = r.limits.clone().unwrap_or_default();
             ["cpu", "memory"].iter().all(|k| {
-                l.contains_key(*k)
-                    && r.requests
-                        .as_ref()
-                        .is_none_or(|q| q.get(*k).is_none_or(|v| Some(v) == l.get(*k)))
+                l.contains_key(*k) && r.requests.as_ref().is_none_or(|q| q.get(*k).is_none_or(|v| Some(v) == l.get(*k)))
             })
         })
     });

@@ -5,9 +5,7 @@ pub mod nodes;
 pub mod scheduler;
 
 use crate::api::time::Clock;
-use crate::controllers::{
-    deployment::DeploymentController, gc::GarbageCollector, replicaset::ReplicaSetController,
-};
+use crate::controllers::{deployment::DeploymentController, gc::GarbageCollector, replicaset::ReplicaSetController};
 use crate::sim::engine::Engine;
 
 /// A cluster: the API store, the control-plane controllers, scheduler and kubelet,

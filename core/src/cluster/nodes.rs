@@ -15,15 +15,10 @@ pub const KUBE_VERSION: &str = "v1.37.0";
 pub const DEFAULT_NODE_ANNOTATION: &str = "sim.kubeloop.dev/default-node";
 
 fn default_capacity() -> BTreeMap<String, Quantity> {
-    [
-        ("cpu", "4"),
-        ("memory", "16Gi"),
-        ("pods", "110"),
-        ("ephemeral-storage", "100Gi"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), Quantity(v.to_string())))
-    .collect()
+    [("cpu", "4"), ("memory", "16Gi"), ("pods", "110"), ("ephemeral-storage", "100Gi")]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), Quantity(v.to_string())))
+        .collect()
 }
 
 /// The default cluster: `node-1..3` in `zone-a..c`, 4 CPU, 16Gi, 110 pods each.
@@ -45,10 +40,7 @@ pub fn default_nodes() -> Vec<Object> {
                 metadata: ObjectMeta {
                     name: Some(name),
                     labels: Some(labels),
-                    annotations: Some(BTreeMap::from([(
-                        DEFAULT_NODE_ANNOTATION.to_string(),
-                        "true".to_string(),
-                    )])),
+                    annotations: Some(BTreeMap::from([(DEFAULT_NODE_ANNOTATION.to_string(), "true".to_string())])),
                     ..Default::default()
                 },
                 spec: None,
@@ -75,18 +67,10 @@ impl Controller for NodeStatusController {
     }
 
     fn sync(&mut self, key: &str, ctx: &mut Ctx) -> Result<(), String> {
-        let Some(node) = ctx
-            .store
-            .get_named(Kind::Node, "", key)
-            .and_then(|o| o.as_node().cloned())
-        else {
+        let Some(node) = ctx.store.get_named(Kind::Node, "", key).and_then(|o| o.as_node().cloned()) else {
             return Ok(());
         };
-        let index = ctx
-            .store
-            .list(Kind::Node, None)
-            .position(|n| n.name() == key)
-            .unwrap_or(0);
+        let index = ctx.store.list(Kind::Node, None).position(|n| n.name() == key).unwrap_or(0);
         let mut status = node.status.clone().unwrap_or_default();
         let before = status.clone();
         let capacity = status.capacity.get_or_insert_with(default_capacity);
@@ -95,34 +79,21 @@ impl Controller for NodeStatusController {
         }
         let capacity = capacity.clone();
         status.allocatable.get_or_insert(capacity);
-        if status
-            .conditions
-            .as_ref()
-            .is_none_or(|c| !c.iter().any(|c| c.type_ == "Ready"))
-        {
+        if status.conditions.as_ref().is_none_or(|c| !c.iter().any(|c| c.type_ == "Ready")) {
             let now = ctx.store.now();
-            status
-                .conditions
-                .get_or_insert_with(Vec::new)
-                .push(NodeCondition {
-                    type_: "Ready".into(),
-                    status: "True".into(),
-                    reason: Some("KubeletReady".into()),
-                    message: Some("kubelet is posting ready status".into()),
-                    last_heartbeat_time: Some(now.clone()),
-                    last_transition_time: Some(now),
-                });
+            status.conditions.get_or_insert_with(Vec::new).push(NodeCondition {
+                type_: "Ready".into(),
+                status: "True".into(),
+                reason: Some("KubeletReady".into()),
+                message: Some("kubelet is posting ready status".into()),
+                last_heartbeat_time: Some(now.clone()),
+                last_transition_time: Some(now),
+            });
         }
         status.addresses.get_or_insert_with(|| {
             vec![
-                NodeAddress {
-                    type_: "InternalIP".into(),
-                    address: format!("10.0.0.{}", index + 10),
-                },
-                NodeAddress {
-                    type_: "Hostname".into(),
-                    address: key.to_string(),
-                },
+                NodeAddress { type_: "InternalIP".into(), address: format!("10.0.0.{}", index + 10) },
+                NodeAddress { type_: "Hostname".into(), address: key.to_string() },
             ]
         });
         status.node_info.get_or_insert_with(|| NodeSystemInfo {
@@ -144,10 +115,7 @@ impl Controller for NodeStatusController {
         }
         let mut updated = node;
         updated.status = Some(status);
-        ctx.store
-            .update(Object::Node(updated), ctx.actor)
-            .map(|_| ())
-            .map_err(|e| e.to_string())
+        ctx.store.update(Object::Node(updated), ctx.actor).map(|_| ()).map_err(|e| e.to_string())
     }
 }
 
@@ -160,10 +128,7 @@ pub fn node_ready(n: &Node) -> bool {
 
 /// Pod-index of a node: its position in name order, for pod IPs.
 pub fn node_index(store: &Store, name: &str) -> usize {
-    store
-        .list(Kind::Node, None)
-        .position(|n| n.name() == name)
-        .unwrap_or(0)
+    store.list(Kind::Node, None).position(|n| n.name() == name).unwrap_or(0)
 }
 
 pub fn node_status(n: &Node) -> Option<&NodeStatus> {

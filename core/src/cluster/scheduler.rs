@@ -8,9 +8,7 @@ use crate::api::selector::{Requirement, Selector};
 use crate::api::{pod, Kind, Object};
 use crate::sim::controller::{key_of, split_key, Controller, Ctx};
 use crate::store::{Store, WatchEvent, WatchType};
-use k8s_openapi::api::core::v1::{
-    Node, NodeSelectorRequirement, Pod, PodCondition, Taint, Toleration,
-};
+use k8s_openapi::api::core::v1::{Node, NodeSelectorRequirement, Pod, PodCondition, Taint, Toleration};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 #[derive(Default, Clone, Debug)]
@@ -47,27 +45,14 @@ pub fn pod_requests(p: &Pod) -> (i128, i128) {
         c.resources
             .as_ref()
             .and_then(|res| {
-                res.requests
-                    .as_ref()
-                    .and_then(|m| m.get(r))
-                    .or_else(|| res.limits.as_ref().and_then(|m| m.get(r)))
+                res.requests.as_ref().and_then(|m| m.get(r)).or_else(|| res.limits.as_ref().and_then(|m| m.get(r)))
             })
             .and_then(|q| parse_milli(&q.0))
             .unwrap_or(0)
     };
     let sum = |r: &str| spec.containers.iter().map(|c| req(c, r)).sum::<i128>();
-    let init_max = |r: &str| {
-        spec.init_containers
-            .iter()
-            .flatten()
-            .map(|c| req(c, r))
-            .max()
-            .unwrap_or(0)
-    };
-    (
-        sum("cpu").max(init_max("cpu")),
-        sum("memory").max(init_max("memory")),
-    )
+    let init_max = |r: &str| spec.init_containers.iter().flatten().map(|c| req(c, r)).max().unwrap_or(0);
+    (sum("cpu").max(init_max("cpu")), sum("memory").max(init_max("memory")))
 }
 
 fn counts(p: &Pod) -> bool {
@@ -101,15 +86,7 @@ impl Scheduler {
         u.memory_milli += memory;
         u.pods += 1;
         *u.per_owner.entry(owner.clone()).or_default() += 1;
-        self.placed.insert(
-            uid,
-            Placed {
-                node,
-                cpu,
-                memory,
-                owner,
-            },
-        );
+        self.placed.insert(uid, Placed { node, cpu, memory, owner });
     }
 }
 
@@ -126,10 +103,7 @@ fn owner_uid(p: &Pod) -> String {
 fn wants_us(p: &Pod) -> bool {
     pod::node_name(p).is_empty()
         && p.metadata.deletion_timestamp.is_none()
-        && p.spec
-            .as_ref()
-            .and_then(|s| s.scheduler_name.as_deref())
-            .is_none_or(|s| s == NAME)
+        && p.spec.as_ref().and_then(|s| s.scheduler_name.as_deref()).is_none_or(|s| s == NAME)
 }
 
 impl Controller for Scheduler {
@@ -173,19 +147,16 @@ impl Controller for Scheduler {
             self.unschedulable.remove(key);
             return Ok(());
         }
-        let nodes: Vec<Node> = ctx
-            .store
-            .list(Kind::Node, None)
-            .filter_map(|n| n.as_node().cloned())
-            .collect();
+        let nodes: Vec<std::rc::Rc<Object>> = ctx.store.list(Kind::Node, None).cloned().collect();
         let (cpu, memory) = pod_requests(p);
         let owner = owner_uid(p);
         let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
         let mut best: Option<(i64, i128, i64, &str)> = None;
-        for n in &nodes {
+        let empty = NodeUsage::default();
+        for n in nodes.iter().filter_map(|o| o.as_node()) {
             let nn = n.metadata.name.as_deref().unwrap_or("");
-            let usage = self.usage.get(nn).cloned().unwrap_or_default();
-            let failed = filter(p, n, &usage, cpu, memory);
+            let usage = self.usage.get(nn).unwrap_or(&empty);
+            let failed = filter(p, n, usage, cpu, memory);
             if !failed.is_empty() {
                 for r in failed {
                     *reasons.entry(r).or_default() += 1;
@@ -195,17 +166,11 @@ impl Controller for Scheduler {
             let (acpu, amem, _) = allocatable(n);
             // Fewest pods of this workload, then least requested share, then fewest pods.
             let requested = if acpu > 0 && amem > 0 {
-                ((usage.cpu_milli + cpu) * 1000 / acpu)
-                    + ((usage.memory_milli + memory) * 1000 / amem)
+                ((usage.cpu_milli + cpu) * 1000 / acpu) + ((usage.memory_milli + memory) * 1000 / amem)
             } else {
                 0
             };
-            let score = (
-                usage.per_owner.get(&owner).copied().unwrap_or(0),
-                requested,
-                usage.pods,
-                nn,
-            );
+            let score = (usage.per_owner.get(&owner).copied().unwrap_or(0), requested, usage.pods, nn);
             if best.as_ref().is_none_or(|b| score < *b) {
                 best = Some(score);
             }
@@ -220,16 +185,8 @@ impl Controller for Scheduler {
         let mut bound = p.clone();
         bound.spec.get_or_insert_with(Default::default).node_name = Some(chosen.clone());
         set_scheduled(&mut bound, "True", None, None, &ctx.store.now());
-        let stored = ctx
-            .store
-            .update(Object::Pod(bound), ctx.actor)
-            .map_err(|e| e.to_string())?;
-        ctx.event(
-            &stored,
-            "Normal",
-            "Scheduled",
-            format!("Successfully assigned {ns}/{name} to {chosen}"),
-        );
+        let stored = ctx.store.update(Object::Pod(bound), ctx.actor).map_err(|e| e.to_string())?;
+        ctx.event(&stored, "Normal", "Scheduled", format!("Successfully assigned {ns}/{name} to {chosen}"));
         Ok(())
     }
 }
@@ -259,10 +216,7 @@ fn set_scheduled(
             } else {
                 cond.last_transition_time.clone()
             };
-            *c = PodCondition {
-                last_transition_time: ltt,
-                ..cond
-            };
+            *c = PodCondition { last_transition_time: ltt, ..cond };
         }
         None => conds.push(cond),
     }
@@ -271,17 +225,9 @@ fn set_scheduled(
 fn mark_unschedulable(ctx: &mut Ctx, obj: &Object, message: String) -> Result<(), String> {
     let Some(p) = obj.as_pod() else { return Ok(()) };
     let mut copy = p.clone();
-    set_scheduled(
-        &mut copy,
-        "False",
-        Some("Unschedulable"),
-        Some(message.clone()),
-        &ctx.store.now(),
-    );
+    set_scheduled(&mut copy, "False", Some("Unschedulable"), Some(message.clone()), &ctx.store.now());
     let stored = if copy != *p {
-        ctx.store
-            .update(Object::Pod(copy), ctx.actor)
-            .map_err(|e| e.to_string())?
+        ctx.store.update(Object::Pod(copy), ctx.actor).map_err(|e| e.to_string())?
     } else {
         std::rc::Rc::new(obj.clone())
     };
@@ -306,14 +252,10 @@ pub fn fit_error(num_nodes: usize, reasons: &BTreeMap<String, usize>) -> String 
     }
     let mut pre = Vec::new();
     if unhelpful > 0 {
-        pre.push(format!(
-            "{unhelpful} Preemption is not helpful for scheduling"
-        ));
+        pre.push(format!("{unhelpful} Preemption is not helpful for scheduling"));
     }
     if victims > 0 {
-        pre.push(format!(
-            "{victims} No preemption victims found for incoming pod"
-        ));
+        pre.push(format!("{victims} No preemption victims found for incoming pod"));
     }
     pre.sort();
     format!(
@@ -324,42 +266,27 @@ pub fn fit_error(num_nodes: usize, reasons: &BTreeMap<String, usize>) -> String 
 }
 
 fn allocatable(n: &Node) -> (i128, i128, i64) {
-    let alloc = n
-        .status
-        .as_ref()
-        .and_then(|s| s.allocatable.as_ref().or(s.capacity.as_ref()));
+    let alloc = n.status.as_ref().and_then(|s| s.allocatable.as_ref().or(s.capacity.as_ref()));
     let get = |k: &str| alloc.and_then(|a| a.get(k)).and_then(|q| parse_milli(&q.0));
-    (
-        get("cpu").unwrap_or(0),
-        get("memory").unwrap_or(0),
-        get("pods").map(|v| (v / 1000) as i64).unwrap_or(110),
-    )
+    (get("cpu").unwrap_or(0), get("memory").unwrap_or(0), get("pods").map(|v| (v / 1000) as i64).unwrap_or(110))
 }
 
 /// The filter plugins in upstream order; the first that fails names the reasons.
 fn filter(p: &Pod, n: &Node, usage: &NodeUsage, cpu: i128, memory: i128) -> Vec<String> {
-    let spec = p.spec.clone().unwrap_or_default();
-    if n.spec.as_ref().and_then(|s| s.unschedulable) == Some(true)
-        && !tolerates(&spec.tolerations, &unschedulable_taint())
-    {
+    let tolerations = p.spec.as_ref().and_then(|s| s.tolerations.as_ref());
+    if n.spec.as_ref().and_then(|s| s.unschedulable) == Some(true) && !tolerates(tolerations, &unschedulable_taint()) {
         return vec!["node(s) were unschedulable".into()];
     }
-    let mut taints: Vec<Taint> = n
-        .spec
-        .as_ref()
-        .and_then(|s| s.taints.clone())
-        .unwrap_or_default();
-    if !crate::cluster::nodes::node_ready(n) {
-        taints.push(Taint {
-            key: "node.kubernetes.io/not-ready".into(),
-            effect: "NoSchedule".into(),
-            ..Default::default()
-        });
-    }
-    if taints.iter().any(|t| {
-        (t.effect == "NoSchedule" || t.effect == "NoExecute") && !tolerates(&spec.tolerations, t)
-    }) {
-        return vec!["node(s) had untolerated taint(s)".into()];
+    let not_ready = (!crate::cluster::nodes::node_ready(n)).then(|| Taint {
+        key: "node.kubernetes.io/not-ready".into(),
+        effect: "NoSchedule".into(),
+        ..Default::default()
+    });
+    let taints = n.spec.as_ref().and_then(|s| s.taints.as_ref()).into_iter().flatten().chain(not_ready.as_ref());
+    for t in taints {
+        if (t.effect == "NoSchedule" || t.effect == "NoExecute") && !tolerates(tolerations, t) {
+            return vec!["node(s) had untolerated taint(s)".into()];
+        }
     }
     if !node_selector_matches(p, n) {
         return vec!["node(s) didn't match Pod's node affinity/selector".into()];
@@ -379,24 +306,14 @@ fn filter(p: &Pod, n: &Node, usage: &NodeUsage, cpu: i128, memory: i128) -> Vec<
 }
 
 fn unschedulable_taint() -> Taint {
-    Taint {
-        key: "node.kubernetes.io/unschedulable".into(),
-        effect: "NoSchedule".into(),
-        ..Default::default()
-    }
+    Taint { key: "node.kubernetes.io/unschedulable".into(), effect: "NoSchedule".into(), ..Default::default() }
 }
 
 /// ToleratesTaint (k8s.io/api/core/v1/toleration.go).
-pub fn tolerates(tolerations: &Option<Vec<Toleration>>, t: &Taint) -> bool {
-    tolerations.iter().flatten().any(|tol| {
-        let effect_ok = tol
-            .effect
-            .as_deref()
-            .is_none_or(|e| e.is_empty() || e == t.effect);
-        let key_ok = tol
-            .key
-            .as_deref()
-            .is_none_or(|k| k.is_empty() || k == t.key);
+pub fn tolerates(tolerations: Option<&Vec<Toleration>>, t: &Taint) -> bool {
+    tolerations.into_iter().flatten().any(|tol| {
+        let effect_ok = tol.effect.as_deref().is_none_or(|e| e.is_empty() || e == t.effect);
+        let key_ok = tol.key.as_deref().is_none_or(|k| k.is_empty() || k == t.key);
         let value_ok = match tol.operator.as_deref().unwrap_or("Equal") {
             "Exists" => true,
             _ => tol.value.as_deref().unwrap_or("") == t.value.as_deref().unwrap_or(""),
@@ -404,8 +321,7 @@ pub fn tolerates(tolerations: &Option<Vec<Toleration>>, t: &Taint) -> bool {
         effect_ok
             && key_ok
             && value_ok
-            && (tol.key.as_deref().is_some_and(|k| !k.is_empty())
-                || tol.operator.as_deref() == Some("Exists"))
+            && (tol.key.as_deref().is_some_and(|k| !k.is_empty()) || tol.operator.as_deref() == Some("Exists"))
     })
 }
 
@@ -424,12 +340,9 @@ fn node_selector_matches(p: &Pod, n: &Node) -> bool {
         .map(|r| r.node_selector_terms);
     match terms {
         None => true,
-        Some(terms) => terms.iter().any(|t| {
-            t.match_expressions
-                .iter()
-                .flatten()
-                .all(|e| requirement_matches(e, &labels))
-        }),
+        Some(terms) => {
+            terms.iter().any(|t| t.match_expressions.iter().flatten().all(|e| requirement_matches(e, &labels)))
+        }
     }
 }
 
@@ -438,10 +351,8 @@ fn requirement_matches(e: &NodeSelectorRequirement, labels: &BTreeMap<String, St
     let num = |s: &str| s.parse::<i64>().ok();
     match e.operator.as_str() {
         "Gt" | "Lt" => {
-            let (Some(l), Some(v)) = (
-                labels.get(&e.key).and_then(|l| num(l)),
-                values.first().and_then(|v| num(v)),
-            ) else {
+            let (Some(l), Some(v)) = (labels.get(&e.key).and_then(|l| num(l)), values.first().and_then(|v| num(v)))
+            else {
                 return false;
             };
             if e.operator == "Gt" {
@@ -458,11 +369,7 @@ fn requirement_matches(e: &NodeSelectorRequirement, labels: &BTreeMap<String, St
                 "DoesNotExist" => Requirement::DoesNotExist(e.key.clone()),
                 _ => return false,
             };
-            Selector {
-                requirements: vec![req],
-                nothing: false,
-            }
-            .matches(Some(labels))
+            Selector { requirements: vec![req], nothing: false }.matches(Some(labels))
         }
     }
 }
@@ -473,39 +380,27 @@ mod tests {
 
     #[test]
     fn fit_error_text() {
-        let reasons = BTreeMap::from([
-            ("Insufficient cpu".to_string(), 2),
-            ("node(s) had untolerated taint(s)".to_string(), 1),
-        ]);
+        let reasons =
+            BTreeMap::from([("Insufficient cpu".to_string(), 2), ("node(s) had untolerated taint(s)".to_string(), 1)]);
         assert_eq!(
             fit_error(3, &reasons),
             "0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod."
         );
-        assert_eq!(
-            fit_error(0, &BTreeMap::new()),
-            "no nodes available to schedule pods"
-        );
+        assert_eq!(fit_error(0, &BTreeMap::new()), "no nodes available to schedule pods");
     }
 
     #[test]
     fn tolerations() {
-        let taint = Taint {
-            key: "nvidia.com/gpu".into(),
-            effect: "NoSchedule".into(),
-            ..Default::default()
-        };
+        let taint = Taint { key: "nvidia.com/gpu".into(), effect: "NoSchedule".into(), ..Default::default() };
         let exists = Some(vec![Toleration {
             key: Some("nvidia.com/gpu".into()),
             operator: Some("Exists".into()),
             effect: Some("NoSchedule".into()),
             ..Default::default()
         }]);
-        assert!(tolerates(&exists, &taint));
-        assert!(!tolerates(&None, &taint));
-        let wildcard = Some(vec![Toleration {
-            operator: Some("Exists".into()),
-            ..Default::default()
-        }]);
-        assert!(tolerates(&wildcard, &taint));
+        assert!(tolerates(exists.as_ref(), &taint));
+        assert!(!tolerates(None, &taint));
+        let wildcard = Some(vec![Toleration { operator: Some("Exists".into()), ..Default::default() }]);
+        assert!(tolerates(wildcard.as_ref(), &taint));
     }
 }

@@ -41,12 +41,7 @@ pub fn pod_from_template(template: &PodTemplateSpec, owner: &Object, generate_na
 const DELETION_COST: &str = "controller.kubernetes.io/pod-deletion-cost";
 
 fn deletion_cost(p: &Pod) -> i32 {
-    p.metadata
-        .annotations
-        .as_ref()
-        .and_then(|a| a.get(DELETION_COST))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
+    p.metadata.annotations.as_ref().and_then(|a| a.get(DELETION_COST)).and_then(|v| v.parse().ok()).unwrap_or(0)
 }
 
 fn phase_ordinal(p: &Pod) -> u8 {
@@ -124,10 +119,7 @@ pub fn delete_first(a: &Pod, rank_a: i32, b: &Pod, rank_b: i32, now: &Time) -> b
     if xa != xb {
         return xa > xb;
     }
-    let (ta, tb) = (
-        a.metadata.creation_timestamp.as_ref(),
-        b.metadata.creation_timestamp.as_ref(),
-    );
+    let (ta, tb) = (a.metadata.creation_timestamp.as_ref(), b.metadata.creation_timestamp.as_ref());
     if ta != tb {
         return log_newer_first(a, b, ta, tb, now);
     }
@@ -135,9 +127,7 @@ pub fn delete_first(a: &Pod, rank_a: i32, b: &Pod, rank_b: i32, now: &Time) -> b
 }
 
 fn ready_time(p: &Pod) -> Option<&Time> {
-    pod::condition(p, "Ready")
-        .filter(|c| c.status == "True")
-        .and_then(|c| c.last_transition_time.as_ref())
+    pod::condition(p, "Ready").filter(|c| c.status == "True").and_then(|c| c.last_transition_time.as_ref())
 }
 
 /// Sorts `(pod, rank)` so the pods to delete come first (a stable sort for determinism).
@@ -181,14 +171,10 @@ mod tests {
             metadata: ObjectMeta {
                 name: Some(name.into()),
                 creation_timestamp: created,
-                annotations: cost
-                    .map(|c| BTreeMap::from([(DELETION_COST.to_string(), c.to_string())])),
+                annotations: cost.map(|c| BTreeMap::from([(DELETION_COST.to_string(), c.to_string())])),
                 ..Default::default()
             },
-            spec: Some(PodSpec {
-                node_name: (!node.is_empty()).then(|| node.into()),
-                ..Default::default()
-            }),
+            spec: Some(PodSpec { node_name: (!node.is_empty()).then(|| node.into()), ..Default::default() }),
             status: Some(PodStatus {
                 phase: Some(phase.into()),
                 conditions: ready.then(|| {
@@ -199,12 +185,8 @@ mod tests {
                         ..Default::default()
                     }]
                 }),
-                container_statuses: ready.then(|| {
-                    vec![ContainerStatus {
-                        restart_count: restarts,
-                        ..Default::default()
-                    }]
-                }),
+                container_statuses: ready
+                    .then(|| vec![ContainerStatus { restart_count: restarts, ..Default::default() }]),
                 ..Default::default()
             }),
         }
@@ -216,137 +198,20 @@ mod tests {
         let now = t(NOW).unwrap();
         let unscheduled = mk("unscheduled", "", "Pending", false, 0, None, None, None);
         let scheduled_pending = mk("pending", "node", "Pending", false, 0, None, None, None);
-        let unknown = mk(
-            "unknown-phase",
-            "node",
-            "Unknown",
-            false,
-            0,
-            None,
-            None,
-            None,
-        );
+        let unknown = mk("unknown-phase", "node", "Unknown", false, 0, None, None, None);
         let not_ready = mk("not-ready", "node", "Running", false, 0, None, None, None);
-        let ready_no_ltt = mk(
-            "ready-no-last-transition-time",
-            "node",
-            "Running",
-            true,
-            0,
-            None,
-            None,
-            None,
-        );
-        let ready_now = mk(
-            "ready-now",
-            "node",
-            "Running",
-            true,
-            0,
-            t(NOW),
-            t(NOW),
-            None,
-        );
-        let ready_then = mk(
-            "ready-then",
-            "node",
-            "Running",
-            true,
-            0,
-            t(NOW - MONTH),
-            t(NOW - MONTH),
-            None,
-        );
-        let high_restarts = mk(
-            "ready-high-restarts",
-            "node",
-            "Running",
-            true,
-            9001,
-            t(NOW),
-            t(NOW),
-            None,
-        );
-        let created_then = mk(
-            "ready-now-created-then",
-            "node",
-            "Running",
-            true,
-            0,
-            t(NOW),
-            t(NOW - MONTH),
-            None,
-        );
-        let low_cost = mk(
-            "low-deletion-cost",
-            "node",
-            "Running",
-            true,
-            0,
-            t(NOW),
-            t(NOW - MONTH),
-            Some("10"),
-        );
-        let high_cost = mk(
-            "high-deletion-cost",
-            "node",
-            "Running",
-            true,
-            0,
-            t(NOW),
-            t(NOW - MONTH),
-            Some("100"),
-        );
-        let unsched5 = mk(
-            "unscheduled-5-hours",
-            "",
-            "Pending",
-            false,
-            0,
-            t(NOW - 5 * 3600),
-            t(NOW - 5 * 3600),
-            None,
-        );
-        let unsched8 = mk(
-            "unscheduled-10-hours",
-            "",
-            "Pending",
-            false,
-            0,
-            t(NOW - 8 * 3600),
-            t(NOW - 8 * 3600),
-            None,
-        );
-        let ready2h = mk(
-            "ready-2-hours",
-            "",
-            "Running",
-            true,
-            0,
-            t(NOW - 2 * 3600),
-            t(NOW - MONTH),
-            None,
-        );
-        let ready5h = mk(
-            "ready-5-hours",
-            "",
-            "Running",
-            true,
-            0,
-            t(NOW - 5 * 3600),
-            t(NOW - MONTH),
-            None,
-        );
-        let ready8h = mk(
-            "ready-10-hours",
-            "",
-            "Running",
-            true,
-            0,
-            t(NOW - 8 * 3600),
-            t(NOW - MONTH),
-            None,
-        );
+        let ready_no_ltt = mk("ready-no-last-transition-time", "node", "Running", true, 0, None, None, None);
+        let ready_now = mk("ready-now", "node", "Running", true, 0, t(NOW), t(NOW), None);
+        let ready_then = mk("ready-then", "node", "Running", true, 0, t(NOW - MONTH), t(NOW - MONTH), None);
+        let high_restarts = mk("ready-high-restarts", "node", "Running", true, 9001, t(NOW), t(NOW), None);
+        let created_then = mk("ready-now-created-then", "node", "Running", true, 0, t(NOW), t(NOW - MONTH), None);
+        let low_cost = mk("low-deletion-cost", "node", "Running", true, 0, t(NOW), t(NOW - MONTH), Some("10"));
+        let high_cost = mk("high-deletion-cost", "node", "Running", true, 0, t(NOW), t(NOW - MONTH), Some("100"));
+        let unsched5 = mk("unscheduled-5-hours", "", "Pending", false, 0, t(NOW - 5 * 3600), t(NOW - 5 * 3600), None);
+        let unsched8 = mk("unscheduled-10-hours", "", "Pending", false, 0, t(NOW - 8 * 3600), t(NOW - 8 * 3600), None);
+        let ready2h = mk("ready-2-hours", "", "Running", true, 0, t(NOW - 2 * 3600), t(NOW - MONTH), None);
+        let ready5h = mk("ready-5-hours", "", "Running", true, 0, t(NOW - 5 * 3600), t(NOW - MONTH), None);
+        let ready8h = mk("ready-10-hours", "", "Running", true, 0, t(NOW - 8 * 3600), t(NOW - MONTH), None);
 
         let equal = [
             (&unscheduled, &unscheduled),
@@ -386,11 +251,7 @@ mod tests {
             (&ready2h, 1, &ready5h, 1),
         ];
         for (i, (a, ra, b, rb)) in lesser.into_iter().enumerate() {
-            assert!(
-                delete_first(a, ra, b, rb, &now),
-                "row {i}: {:?} should go first",
-                a.metadata.name
-            );
+            assert!(delete_first(a, ra, b, rb, &now), "row {i}: {:?} should go first", a.metadata.name);
             assert!(!delete_first(b, rb, a, ra, &now), "row {i}: reverse");
         }
     }

@@ -5,8 +5,7 @@
 use crate::api::{Kind, ObjKey, Object};
 use crate::sim::controller::{Controller, Ctx};
 use crate::store::{
-    ApiError, DeleteOptions, Propagation, Store, WatchEvent, WatchType, FINALIZER_FOREGROUND,
-    FINALIZER_ORPHAN,
+    ApiError, DeleteOptions, Propagation, Store, WatchEvent, WatchType, FINALIZER_FOREGROUND, FINALIZER_ORPHAN,
 };
 use std::rc::Rc;
 
@@ -52,18 +51,10 @@ impl Controller for GarbageCollector {
                 }
             }
             _ => {
-                if o.is_deleting()
-                    && (has_finalizer(o, FINALIZER_ORPHAN)
-                        || has_finalizer(o, FINALIZER_FOREGROUND))
-                {
+                if o.is_deleting() && (has_finalizer(o, FINALIZER_ORPHAN) || has_finalizer(o, FINALIZER_FOREGROUND)) {
                     out.push(gc_key(o));
                 }
-                let dangling = o
-                    .meta()
-                    .owner_references
-                    .iter()
-                    .flatten()
-                    .any(|r| store.get_by_uid(&r.uid).is_none());
+                let dangling = o.meta().owner_references.iter().flatten().any(|r| store.get_by_uid(&r.uid).is_none());
                 if dangling {
                     out.push(gc_key(o));
                 }
@@ -99,10 +90,7 @@ fn remove_finalizer(ctx: &mut Ctx, obj: &Object, f: &str) -> Result<(), String> 
             copy.meta_mut().finalizers = None;
         }
     }
-    ctx.store
-        .update(copy, ctx.actor)
-        .map(|_| ())
-        .map_err(|e| e.to_string())
+    ctx.store.update(copy, ctx.actor).map(|_| ()).map_err(|e| e.to_string())
 }
 
 fn dependents(ctx: &Ctx, uid: &str) -> Vec<Rc<Object>> {
@@ -119,9 +107,7 @@ fn orphan_dependents(ctx: &mut Ctx, owner: &Object) -> Result<(), String> {
                 copy.meta_mut().owner_references = None;
             }
         }
-        ctx.store
-            .update(copy, ctx.actor)
-            .map_err(|e| e.to_string())?;
+        ctx.store.update(copy, ctx.actor).map_err(|e| e.to_string())?;
     }
     remove_finalizer(ctx, owner, FINALIZER_ORPHAN)
 }
@@ -144,21 +130,14 @@ fn delete_blocking_dependents(ctx: &mut Ctx, owner: &Object) -> Result<(), Strin
     }
     for dep in blocking.iter().filter(|d| !d.is_deleting()) {
         let has_deps = ctx.store.owned_by(dep.uid()).next().is_some();
-        let propagation = if has_deps {
-            Propagation::Foreground
-        } else {
-            Propagation::Background
-        };
+        let propagation = if has_deps { Propagation::Foreground } else { Propagation::Background };
         delete(ctx, dep, propagation)?;
     }
     Ok(())
 }
 
 fn delete(ctx: &mut Ctx, obj: &Object, propagation: Propagation) -> Result<(), String> {
-    let opts = DeleteOptions {
-        grace_period_seconds: None,
-        propagation: Some(propagation),
-    };
+    let opts = DeleteOptions { grace_period_seconds: None, propagation: Some(propagation) };
     match ctx.store.delete(&obj.key(), opts, ctx.actor) {
         Ok(_) | Err(ApiError::NotFound { .. }) => Ok(()),
         Err(e) => Err(e.to_string()),
@@ -177,9 +156,7 @@ fn attempt_to_delete(ctx: &mut Ctx, obj: &Object) -> Result<(), String> {
         match ctx.store.get_by_uid(&r.uid) {
             None => dangling.push(r.uid.clone()),
             Some(o) if o.kind().name() != r.kind => dangling.push(r.uid.clone()),
-            Some(o) if o.is_deleting() && has_finalizer(o, FINALIZER_FOREGROUND) => {
-                waiting.push(r.uid.clone())
-            }
+            Some(o) if o.is_deleting() && has_finalizer(o, FINALIZER_FOREGROUND) => waiting.push(r.uid.clone()),
             Some(_) => solid.push(r.uid.clone()),
         }
     }
@@ -192,11 +169,7 @@ fn attempt_to_delete(ctx: &mut Ctx, obj: &Object) -> Result<(), String> {
         if let Some(rs) = &mut copy.meta_mut().owner_references {
             rs.retain(|r| !dangling.contains(&r.uid) && !waiting.contains(&r.uid));
         }
-        return ctx
-            .store
-            .update(copy, ctx.actor)
-            .map(|_| ())
-            .map_err(|e| e.to_string());
+        return ctx.store.update(copy, ctx.actor).map(|_| ()).map_err(|e| e.to_string());
     }
     let has_deps = ctx.store.owned_by(obj.uid()).next().is_some();
     let propagation = if !waiting.is_empty() && has_deps {

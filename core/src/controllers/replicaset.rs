@@ -50,29 +50,19 @@ impl Controller for ReplicaSetController {
             return Ok(());
         };
         let owned = claim_pods(ctx, &rs_obj, &selector);
-        let active: Vec<Rc<Object>> = owned
-            .into_iter()
-            .filter(|p| p.as_pod().is_some_and(pod::is_active))
-            .collect();
+        let active: Vec<Rc<Object>> = owned.into_iter().filter(|p| p.as_pod().is_some_and(pod::is_active)).collect();
         let mut manage_err = None;
         if !rs_obj.is_deleting() {
             manage_err = manage_replicas(ctx, &rs_obj, rs, &active).err();
         }
         let now = ctx.store.now();
         let min_ready = rs.spec.min_ready_seconds.unwrap_or(0);
-        let status = calculate_status(
-            rs,
-            active.iter().filter_map(|p| p.as_pod()),
-            manage_err.as_deref(),
-            &now,
-        );
+        let status = calculate_status(rs, active.iter().filter_map(|p| p.as_pod()), manage_err.as_deref(), &now);
         let updated = update_status(ctx, &rs_obj, status)?;
         if let Some(rs) = updated.as_replica_set() {
             let s = rs.status.as_ref();
-            let (ready, available) = (
-                s.and_then(|s| s.ready_replicas).unwrap_or(0),
-                s.and_then(|s| s.available_replicas).unwrap_or(0),
-            );
+            let (ready, available) =
+                (s.and_then(|s| s.ready_replicas).unwrap_or(0), s.and_then(|s| s.available_replicas).unwrap_or(0));
             let replicas = rs.spec.replicas.unwrap_or(1);
             if manage_err.is_none() && min_ready > 0 && ready == replicas && available != replicas {
                 ctx.requeue_after(i64::from(min_ready) * 1000, key);
@@ -91,9 +81,7 @@ fn claim_pods(ctx: &mut Ctx, rs_obj: &Object, selector: &Selector) -> Vec<Rc<Obj
     let owned: Vec<Rc<Object>> = ctx
         .store
         .owned_by(rs_obj.uid())
-        .filter(|p| {
-            p.kind() == Kind::Pod && p.controller_ref().is_some_and(|r| r.uid == rs_obj.uid())
-        })
+        .filter(|p| p.kind() == Kind::Pod && p.controller_ref().is_some_and(|r| r.uid == rs_obj.uid()))
         .cloned()
         .collect();
     let mut kept = Vec::with_capacity(owned.len());
@@ -111,12 +99,7 @@ fn claim_pods(ctx: &mut Ctx, rs_obj: &Object, selector: &Selector) -> Vec<Rc<Obj
     kept
 }
 
-fn manage_replicas(
-    ctx: &mut Ctx,
-    rs_obj: &Object,
-    rs: &ReplicaSet,
-    active: &[Rc<Object>],
-) -> Result<(), String> {
+fn manage_replicas(ctx: &mut Ctx, rs_obj: &Object, rs: &ReplicaSet, active: &[Rc<Object>]) -> Result<(), String> {
     let want = rs.spec.replicas.unwrap_or(1).max(0) as usize;
     if active.len() < want {
         let diff = (want - active.len()).min(BURST_REPLICAS);
@@ -126,12 +109,9 @@ fn manage_replicas(
         for _ in 0..diff {
             let pod = pod_from_template(template, rs_obj, format!("{}-", rs_obj.name()));
             match ctx.store.create(Object::Pod(pod), ctx.actor) {
-                Ok(created) => ctx.event(
-                    rs_obj,
-                    "Normal",
-                    "SuccessfulCreate",
-                    format!("Created pod: {}", created.name()),
-                ),
+                Ok(created) => {
+                    ctx.event(rs_obj, "Normal", "SuccessfulCreate", format!("Created pod: {}", created.name()))
+                }
                 Err(e) => {
                     let msg = format!("Error creating: {e}");
                     ctx.event(rs_obj, "Warning", "FailedCreate", msg.clone());
@@ -148,12 +128,7 @@ fn manage_replicas(
                 continue;
             };
             match ctx.store.delete(&key, DeleteOptions::default(), ctx.actor) {
-                Ok(_) => ctx.event(
-                    rs_obj,
-                    "Normal",
-                    "SuccessfulDelete",
-                    format!("Deleted pod: {}", victim.name()),
-                ),
+                Ok(_) => ctx.event(rs_obj, "Normal", "SuccessfulDelete", format!("Deleted pod: {}", victim.name())),
                 Err(e) => {
                     let msg = format!("Error deleting: {e}");
                     ctx.event(rs_obj, "Warning", "FailedDelete", msg.clone());
@@ -168,27 +143,14 @@ fn manage_replicas(
 /// getIndirectlyRelatedPods: active pods of every ReplicaSet with the same controller.
 fn related_pods(store: &Store, rs_obj: &Object) -> Vec<Rc<Object>> {
     let siblings: Vec<&Rc<Object>> = match rs_obj.controller_ref() {
-        Some(r) => store
-            .owned_by(&r.uid)
-            .filter(|o| o.kind() == Kind::ReplicaSet)
-            .collect(),
+        Some(r) => store.owned_by(&r.uid).filter(|o| o.kind() == Kind::ReplicaSet).collect(),
         None => vec![],
     };
     let mut out = Vec::new();
-    for rs in if siblings.is_empty() {
-        vec![store.get(&rs_obj.key())]
-            .into_iter()
-            .flatten()
-            .collect()
-    } else {
-        siblings
-    } {
-        out.extend(
-            store
-                .owned_by(rs.uid())
-                .filter(|p| p.kind() == Kind::Pod)
-                .cloned(),
-        );
+    for rs in
+        if siblings.is_empty() { vec![store.get(&rs_obj.key())].into_iter().flatten().collect() } else { siblings }
+    {
+        out.extend(store.owned_by(rs.uid()).filter(|p| p.kind() == Kind::Pod).cloned());
     }
     out
 }
@@ -201,25 +163,16 @@ pub fn pods_to_delete(
     diff: usize,
     now: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Time,
 ) -> Vec<ObjKey> {
-    let pods: Vec<(&Rc<Object>, &Pod)> = active
-        .iter()
-        .filter_map(|o| o.as_pod().map(|p| (o, p)))
-        .collect();
+    let pods: Vec<(&Rc<Object>, &Pod)> = active.iter().filter_map(|o| o.as_pod().map(|p| (o, p))).collect();
     if diff >= pods.len() {
         return pods.iter().map(|(o, _)| o.key()).collect();
     }
     let mut on_node: HashMap<&str, i32> = HashMap::new();
-    for p in related
-        .iter()
-        .filter_map(|o| o.as_pod())
-        .filter(|p| pod::is_active(p))
-    {
+    for p in related.iter().filter_map(|o| o.as_pod()).filter(|p| pod::is_active(p)) {
         *on_node.entry(pod::node_name(p)).or_default() += 1;
     }
-    let mut ranked: Vec<(&Pod, i32)> = pods
-        .iter()
-        .map(|(_, p)| (*p, on_node.get(pod::node_name(p)).copied().unwrap_or(0)))
-        .collect();
+    let mut ranked: Vec<(&Pod, i32)> =
+        pods.iter().map(|(_, p)| (*p, on_node.get(pod::node_name(p)).copied().unwrap_or(0))).collect();
     sort_for_deletion(&mut ranked, now);
     ranked
         .iter()
@@ -242,22 +195,14 @@ pub fn calculate_status<'a>(
     now: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Time,
 ) -> ReplicaSetStatus {
     let mut status = rs.status.clone().unwrap_or_default();
-    let template_labels = rs
-        .spec
-        .template
-        .as_ref()
-        .and_then(|t| t.metadata.as_ref())
-        .and_then(|m| m.labels.clone())
-        .unwrap_or_default();
+    let template_labels =
+        rs.spec.template.as_ref().and_then(|t| t.metadata.as_ref()).and_then(|m| m.labels.clone()).unwrap_or_default();
     let min_ready = rs.spec.min_ready_seconds.unwrap_or(0);
     let (mut count, mut fully, mut ready, mut available) = (0, 0, 0, 0);
     for p in active {
         count += 1;
         let labels = p.metadata.labels.clone().unwrap_or_default();
-        if template_labels
-            .iter()
-            .all(|(k, v)| labels.get(k) == Some(v))
-        {
+        if template_labels.iter().all(|(k, v)| labels.get(k) == Some(v)) {
             fully += 1;
         }
         if pod::is_ready(p) {
@@ -267,11 +212,7 @@ pub fn calculate_status<'a>(
             }
         }
     }
-    let has_failure = status
-        .conditions
-        .iter()
-        .flatten()
-        .any(|c| c.type_.as_deref() == Some("ReplicaFailure"));
+    let has_failure = status.conditions.iter().flatten().any(|c| c.type_.as_deref() == Some("ReplicaFailure"));
     match manage_err {
         Some(err) if !has_failure => {
             let diff = count - rs.spec.replicas.unwrap_or(1);
@@ -282,16 +223,13 @@ pub fn calculate_status<'a>(
             } else {
                 ""
             };
-            status
-                .conditions
-                .get_or_insert_with(Vec::new)
-                .push(ReplicaSetCondition {
-                    type_: Some("ReplicaFailure".into()),
-                    status: Some("True".into()),
-                    reason: Some(reason.into()),
-                    message: Some(err.to_string()),
-                    last_transition_time: Some(now.clone()),
-                });
+            status.conditions.get_or_insert_with(Vec::new).push(ReplicaSetCondition {
+                type_: Some("ReplicaFailure".into()),
+                status: Some("True".into()),
+                reason: Some(reason.into()),
+                message: Some(err.to_string()),
+                last_transition_time: Some(now.clone()),
+            });
         }
         None if has_failure => {
             if let Some(c) = &mut status.conditions {
@@ -313,11 +251,7 @@ pub fn calculate_status<'a>(
 }
 
 /// updateReplicaSetStatus: writes only when something changed.
-fn update_status(
-    ctx: &mut Ctx,
-    rs_obj: &Rc<Object>,
-    mut status: ReplicaSetStatus,
-) -> Result<Rc<Object>, String> {
+fn update_status(ctx: &mut Ctx, rs_obj: &Rc<Object>, mut status: ReplicaSetStatus) -> Result<Rc<Object>, String> {
     let Some(rs) = rs_obj.as_replica_set() else {
         return Ok(rs_obj.clone());
     };
@@ -327,7 +261,5 @@ fn update_status(
     }
     let mut copy = rs.clone();
     copy.status = Some(status);
-    ctx.store
-        .update(Object::ReplicaSet(copy), ctx.actor)
-        .map_err(|e| e.to_string())
+    ctx.store.update(Object::ReplicaSet(copy), ctx.actor).map_err(|e| e.to_string())
 }

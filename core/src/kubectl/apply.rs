@@ -31,13 +31,7 @@ pub fn apply(engine: &mut Engine, args: &Args, files: &dyn Files) -> Output {
 }
 
 /// Applies a whole manifest stream; on a parse error nothing is applied.
-pub fn apply_text(
-    engine: &mut Engine,
-    text: &str,
-    source: &str,
-    namespace: &str,
-    prune: bool,
-) -> ApplyResult {
+pub fn apply_text(engine: &mut Engine, text: &str, source: &str, namespace: &str, prune: bool) -> ApplyResult {
     match manifest::parse(text) {
         Ok(objs) => apply_objects(engine, objs, source, namespace, prune),
         Err(errors) => {
@@ -72,9 +66,7 @@ pub fn apply_objects(
             Ok(line) => result.output.stdout.push_str(&line),
             Err(e) => {
                 if let ApiError::Invalid { errors, .. } = &e {
-                    result
-                        .errors
-                        .extend(errors.iter().map(|fe| m.error_at(&fe.path, fe.to_string())));
+                    result.errors.extend(errors.iter().map(|fe| m.error_at(&fe.path, fe.to_string())));
                 } else {
                     result.errors.push(m.error_at("", e.to_string()));
                 }
@@ -99,27 +91,13 @@ pub fn apply_objects(
             .iter()
             .filter(|k| **k != Kind::Event)
             .flat_map(|k| engine.store.list(*k, None))
-            .filter(|o| {
-                o.meta()
-                    .annotations
-                    .as_ref()
-                    .is_some_and(|a| a.contains_key(LAST_APPLIED))
-                    && !o.is_deleting()
-            })
+            .filter(|o| o.meta().annotations.as_ref().is_some_and(|a| a.contains_key(LAST_APPLIED)) && !o.is_deleting())
             .map(|o| o.key())
             .filter(|k| !applied.contains(k))
             .collect();
         for key in stale {
-            if engine
-                .store
-                .delete(&key, DeleteOptions::default(), "kubectl")
-                .is_ok()
-            {
-                result.output.stdout.push_str(&format!(
-                    "{}/{} pruned\n",
-                    key.kind.resource_singular(),
-                    key.name
-                ));
+            if engine.store.delete(&key, DeleteOptions::default(), "kubectl").is_ok() {
+                result.output.stdout.push_str(&format!("{}/{} pruned\n", key.kind.resource_singular(), key.name));
             }
         }
     }
@@ -127,27 +105,19 @@ pub fn apply_objects(
 }
 
 fn remove_default_nodes(engine: &mut Engine, objs: &[ManifestObject]) {
-    let wanted: BTreeSet<String> = objs
-        .iter()
-        .filter(|m| m.object.kind() == Kind::Node)
-        .map(|m| m.object.name().to_string())
-        .collect();
+    let wanted: BTreeSet<String> =
+        objs.iter().filter(|m| m.object.kind() == Kind::Node).map(|m| m.object.name().to_string()).collect();
     let defaults: Vec<ObjKey> = engine
         .store
         .list(Kind::Node, None)
         .filter(|n| {
-            n.meta()
-                .annotations
-                .as_ref()
-                .is_some_and(|a| a.contains_key(DEFAULT_NODE_ANNOTATION))
+            n.meta().annotations.as_ref().is_some_and(|a| a.contains_key(DEFAULT_NODE_ANNOTATION))
                 && !wanted.contains(n.name())
         })
         .map(|n| n.key())
         .collect();
     for k in defaults {
-        let _ = engine
-            .store
-            .delete(&k, DeleteOptions::default(), "kubeloop");
+        let _ = engine.store.delete(&k, DeleteOptions::default(), "kubeloop");
     }
 }
 
@@ -175,10 +145,7 @@ fn apply_one(engine: &mut Engine, obj: Object) -> Result<String, ApiError> {
     let label = format!("{}/{}", kind.resource_singular(), obj.name());
     let Some(live) = engine.store.get(&obj.key()).cloned() else {
         let mut obj = strip_status(obj);
-        obj.meta_mut()
-            .annotations
-            .get_or_insert_with(Default::default)
-            .insert(LAST_APPLIED.into(), last_applied);
+        obj.meta_mut().annotations.get_or_insert_with(Default::default).insert(LAST_APPLIED.into(), last_applied);
         engine.store.create(obj, "kubectl")?;
         return Ok(format!("{label} created\n"));
     };
@@ -192,9 +159,7 @@ fn apply_one(engine: &mut Engine, obj: Object) -> Result<String, ApiError> {
     let mut with_annotation = desired.clone();
     with_annotation["metadata"]["annotations"][LAST_APPLIED] = Value::String(last_applied);
     let merged = merge3(&live.to_json(), &previous, &with_annotation);
-    let mut merged_obj = kind
-        .decode(merged)
-        .map_err(|(path, msg)| ApiError::BadRequest(format!("{path}: {msg}")))?;
+    let mut merged_obj = kind.decode(merged).map_err(|(path, msg)| ApiError::BadRequest(format!("{path}: {msg}")))?;
     defaults::apply(&mut merged_obj);
     if merged_obj.to_json() == live.to_json() {
         return Ok(format!("{label} unchanged\n"));

@@ -65,11 +65,7 @@ pub fn get(engine: &mut Engine, args: &Args) -> Output {
     let mut out = Output::default();
     let mut groups: Vec<(Kind, Vec<Rc<Object>>)> = Vec::new();
     for (kind, name) in &wanted {
-        let scope = if kind.namespaced() && !all_ns {
-            Some(ns.as_str())
-        } else {
-            None
-        };
+        let scope = if kind.namespaced() && !all_ns { Some(ns.as_str()) } else { None };
         let objs: Vec<Rc<Object>> = match name {
             Some(n) => match store.get_named(*kind, if kind.namespaced() { &ns } else { "" }, n) {
                 Some(o) => vec![o.clone()],
@@ -156,27 +152,16 @@ pub fn get(engine: &mut Engine, args: &Args) -> Output {
 
 fn columns(kind: Kind, wide: bool) -> (Vec<String>, ()) {
     let (base, extra): (&[&str], &[&str]) = match kind {
-        Kind::Deployment => (
-            &["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
-            &["CONTAINERS", "IMAGES", "SELECTOR"],
-        ),
-        Kind::ReplicaSet => (
-            &["NAME", "DESIRED", "CURRENT", "READY", "AGE"],
-            &["CONTAINERS", "IMAGES", "SELECTOR"],
-        ),
-        Kind::Pod => (
-            &["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
-            &["IP", "NODE", "NOMINATED NODE", "READINESS GATES"],
-        ),
+        Kind::Deployment => {
+            (&["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"], &["CONTAINERS", "IMAGES", "SELECTOR"])
+        }
+        Kind::ReplicaSet => (&["NAME", "DESIRED", "CURRENT", "READY", "AGE"], &["CONTAINERS", "IMAGES", "SELECTOR"]),
+        Kind::Pod => {
+            (&["NAME", "READY", "STATUS", "RESTARTS", "AGE"], &["IP", "NODE", "NOMINATED NODE", "READINESS GATES"])
+        }
         Kind::Node => (
             &["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
-            &[
-                "INTERNAL-IP",
-                "EXTERNAL-IP",
-                "OS-IMAGE",
-                "KERNEL-VERSION",
-                "CONTAINER-RUNTIME",
-            ],
+            &["INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"],
         ),
         Kind::Event => (&["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"], &[]),
         Kind::ConfigMap => (&["NAME", "DATA", "AGE"], &[]),
@@ -197,29 +182,15 @@ fn age(o: &Object, now: i64, engine: &Engine) -> String {
 }
 
 fn containers_images(t: Option<&k8s_openapi::api::core::v1::PodTemplateSpec>) -> (String, String) {
-    let cs = t
-        .and_then(|t| t.spec.as_ref())
-        .map(|s| s.containers.clone())
-        .unwrap_or_default();
+    let cs = t.and_then(|t| t.spec.as_ref()).map(|s| s.containers.clone()).unwrap_or_default();
     (
-        cs.iter()
-            .map(|c| c.name.clone())
-            .collect::<Vec<_>>()
-            .join(","),
-        cs.iter()
-            .map(|c| c.image.clone().unwrap_or_default())
-            .collect::<Vec<_>>()
-            .join(","),
+        cs.iter().map(|c| c.name.clone()).collect::<Vec<_>>().join(","),
+        cs.iter().map(|c| c.image.clone().unwrap_or_default()).collect::<Vec<_>>().join(","),
     )
 }
 
 fn selector_string(s: &k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector) -> String {
-    let mut parts: Vec<String> = s
-        .match_labels
-        .iter()
-        .flatten()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
+    let mut parts: Vec<String> = s.match_labels.iter().flatten().map(|(k, v)| format!("{k}={v}")).collect();
     for e in s.match_expressions.iter().flatten() {
         let vals = e.values.clone().unwrap_or_default().join(",");
         parts.push(match e.operator.as_str() {
@@ -240,11 +211,7 @@ fn row(engine: &Engine, o: &Object, wide: bool, now: i64) -> Vec<String> {
             let s = d.status.clone().unwrap_or_default();
             let mut c = vec![
                 name,
-                format!(
-                    "{}/{}",
-                    s.ready_replicas.unwrap_or(0),
-                    d.spec.replicas.unwrap_or(1)
-                ),
+                format!("{}/{}", s.ready_replicas.unwrap_or(0), d.spec.replicas.unwrap_or(1)),
                 s.updated_replicas.unwrap_or(0).to_string(),
                 s.available_replicas.unwrap_or(0).to_string(),
                 age,
@@ -283,11 +250,7 @@ fn row(engine: &Engine, o: &Object, wide: bool, now: i64) -> Vec<String> {
                 let node = pod::node_name(p);
                 c.extend([
                     ip,
-                    if node.is_empty() {
-                        "<none>".into()
-                    } else {
-                        node.to_string()
-                    },
+                    if node.is_empty() { "<none>".into() } else { node.to_string() },
                     s.nominated_node_name.unwrap_or("<none>".into()),
                     "<none>".into(),
                 ]);
@@ -322,19 +285,11 @@ fn row(engine: &Engine, o: &Object, wide: bool, now: i64) -> Vec<String> {
                 })
                 .collect();
             roles.sort();
-            let info = n
-                .status
-                .as_ref()
-                .and_then(|s| s.node_info.clone())
-                .unwrap_or_default();
+            let info = n.status.as_ref().and_then(|s| s.node_info.clone()).unwrap_or_default();
             let mut c = vec![
                 name,
                 status,
-                if roles.is_empty() {
-                    "<none>".into()
-                } else {
-                    roles.join(",")
-                },
+                if roles.is_empty() { "<none>".into() } else { roles.join(",") },
                 age,
                 info.kubelet_version.clone(),
             ];
@@ -386,9 +341,7 @@ fn row(engine: &Engine, o: &Object, wide: bool, now: i64) -> Vec<String> {
         }
         Object::ConfigMap(cm) => vec![
             name,
-            (cm.data.as_ref().map_or(0, |d| d.len())
-                + cm.binary_data.as_ref().map_or(0, |d| d.len()))
-            .to_string(),
+            (cm.data.as_ref().map_or(0, |d| d.len()) + cm.binary_data.as_ref().map_or(0, |d| d.len())).to_string(),
             age,
         ],
         _ => vec![name, age],
@@ -400,11 +353,7 @@ fn row(engine: &Engine, o: &Object, wide: bool, now: i64) -> Vec<String> {
 }
 
 /// printPod's READY, STATUS and RESTARTS.
-pub fn pod_summary(
-    engine: &Engine,
-    p: &k8s_openapi::api::core::v1::Pod,
-    now: i64,
-) -> (usize, usize, String, String) {
+pub fn pod_summary(engine: &Engine, p: &k8s_openapi::api::core::v1::Pod, now: i64) -> (usize, usize, String, String) {
     let s = p.status.clone().unwrap_or_default();
     let total = p.spec.as_ref().map_or(0, |s| s.containers.len());
     let mut reason = s.phase.clone().unwrap_or("Pending".into());
@@ -417,50 +366,31 @@ pub fn pod_summary(
     let mut has_running = false;
     for c in s.container_statuses.iter().flatten().rev() {
         restarts += c.restart_count;
-        if let Some(t) = c
-            .last_state
-            .as_ref()
-            .and_then(|l| l.terminated.as_ref())
-            .and_then(|t| t.finished_at.as_ref())
+        if let Some(t) = c.last_state.as_ref().and_then(|l| l.terminated.as_ref()).and_then(|t| t.finished_at.as_ref())
         {
             let ms = engine.store.clock.ms_of(t);
             last_restart = Some(last_restart.map_or(ms, |l| l.max(ms)));
         }
         let st = c.state.clone().unwrap_or_default();
-        if let Some(w) = st
-            .waiting
-            .as_ref()
-            .and_then(|w| w.reason.clone())
-            .filter(|r| !r.is_empty())
-        {
+        if let Some(w) = st.waiting.as_ref().and_then(|w| w.reason.clone()).filter(|r| !r.is_empty()) {
             reason = w;
         } else if let Some(t) = &st.terminated {
-            reason = t
-                .reason
-                .clone()
-                .filter(|r| !r.is_empty())
-                .unwrap_or_else(|| {
-                    if t.signal.unwrap_or(0) != 0 {
-                        format!("Signal:{}", t.signal.unwrap_or(0))
-                    } else {
-                        format!("ExitCode:{}", t.exit_code)
-                    }
-                });
+            reason = t.reason.clone().filter(|r| !r.is_empty()).unwrap_or_else(|| {
+                if t.signal.unwrap_or(0) != 0 {
+                    format!("Signal:{}", t.signal.unwrap_or(0))
+                } else {
+                    format!("ExitCode:{}", t.exit_code)
+                }
+            });
         } else if c.ready && st.running.is_some() {
             has_running = true;
             ready += 1;
         }
     }
     if reason == "Completed" && has_running {
-        reason = if pod::is_ready(p) {
-            "Running".into()
-        } else {
-            "NotReady".into()
-        };
+        reason = if pod::is_ready(p) { "Running".into() } else { "NotReady".into() };
     }
-    if p.metadata.deletion_timestamp.is_some()
-        && !matches!(s.phase.as_deref(), Some("Succeeded") | Some("Failed"))
-    {
+    if p.metadata.deletion_timestamp.is_some() && !matches!(s.phase.as_deref(), Some("Succeeded") | Some("Failed")) {
         reason = "Terminating".into();
     }
     let restarts = match last_restart {

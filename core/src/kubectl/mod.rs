@@ -21,20 +21,14 @@ pub struct Output {
 
 impl Output {
     pub fn out(s: impl Into<String>) -> Self {
-        Output {
-            stdout: s.into(),
-            stderr: String::new(),
-        }
+        Output { stdout: s.into(), stderr: String::new() }
     }
     pub fn err(s: impl Into<String>) -> Self {
         let mut s = s.into();
         if !s.ends_with('\n') {
             s.push('\n');
         }
-        Output {
-            stdout: String::new(),
-            stderr: s,
-        }
+        Output { stdout: String::new(), stderr: s }
     }
     pub fn push(&mut self, other: Output) {
         self.stdout.push_str(&other.stdout);
@@ -86,9 +80,7 @@ impl Args {
                 if let Some((k, v)) = long.split_once('=') {
                     a.flags.insert(k.to_string(), v.to_string());
                 } else if VALUE_FLAGS.contains(&long) {
-                    let v = tokens
-                        .get(i + 1)
-                        .ok_or_else(|| format!("flag needs an argument: --{long}"))?;
+                    let v = tokens.get(i + 1).ok_or_else(|| format!("flag needs an argument: --{long}"))?;
                     a.flags.insert(long.to_string(), v.clone());
                     i += 1;
                 } else {
@@ -102,10 +94,7 @@ impl Args {
                         rest.trim_start_matches('=').to_string()
                     } else {
                         i += 1;
-                        tokens
-                            .get(i)
-                            .cloned()
-                            .ok_or_else(|| format!("flag needs an argument: 'f' in -{short}"))?
+                        tokens.get(i).cloned().ok_or_else(|| format!("flag needs an argument: 'f' in -{short}"))?
                     };
                     a.flags.insert(short.to_string(), v);
                 } else {
@@ -120,10 +109,7 @@ impl Args {
     }
 
     pub fn get(&self, names: &[&str]) -> Option<&str> {
-        names
-            .iter()
-            .find_map(|n| self.flags.get(*n))
-            .map(String::as_str)
+        names.iter().find_map(|n| self.flags.get(*n)).map(String::as_str)
     }
 
     pub fn has(&self, names: &[&str]) -> bool {
@@ -131,28 +117,19 @@ impl Args {
     }
 
     pub fn namespace(&self) -> String {
-        self.get(&["n", "namespace"])
-            .unwrap_or("default")
-            .to_string()
+        self.get(&["n", "namespace"]).unwrap_or("default").to_string()
     }
 }
 
 /// Resolves `deployment/name` or `deployment name` into (kind, name).
 pub fn resource_and_name(pos: &[String]) -> Result<(Kind, String), String> {
-    let first = pos
-        .first()
-        .ok_or("error: you must specify the type of resource and its name")?;
+    let first = pos.first().ok_or("error: you must specify the type of resource and its name")?;
     if let Some((k, n)) = first.split_once('/') {
         let kind = Kind::from_arg(k).ok_or_else(|| unknown_type(k))?;
         return Ok((kind, n.to_string()));
     }
     let kind = Kind::from_arg(first).ok_or_else(|| unknown_type(first))?;
-    let name = pos.get(1).ok_or_else(|| {
-        format!(
-            "error: resource name may not be empty for {}",
-            kind.plural()
-        )
-    })?;
+    let name = pos.get(1).ok_or_else(|| format!("error: resource name may not be empty for {}", kind.plural()))?;
     Ok((kind, name.clone()))
 }
 
@@ -163,9 +140,7 @@ pub fn unknown_type(t: &str) -> String {
 /// Runs one kubectl command line (without the leading `kubectl`).
 pub fn run(engine: &mut Engine, tokens: &[String], files: &dyn Files) -> Output {
     let Some((verb, rest)) = tokens.split_first() else {
-        return Output::err(
-            "error: no command given (try: apply, get, set image, scale, rollout, delete)",
-        );
+        return Output::err("error: no command given (try: apply, get, set image, scale, rollout, delete)");
     };
     let args = match Args::parse(rest) {
         Ok(a) => a,

@@ -8,10 +8,7 @@ use crate::store::{DeleteOptions, Propagation};
 use k8s_openapi::api::core::v1::PodTemplateSpec;
 
 fn not_found(kind: Kind, name: &str) -> Output {
-    Output::err(format!(
-        "Error from server (NotFound): {} {name:?} not found",
-        kind.resource_plural()
-    ))
+    Output::err(format!("Error from server (NotFound): {} {name:?} not found", kind.resource_plural()))
 }
 
 fn template_mut(obj: &mut Object) -> Option<&mut PodTemplateSpec> {
@@ -28,16 +25,13 @@ pub fn set(engine: &mut Engine, args: &Args) -> Output {
         Some("image") => {}
         Some(other) => {
             return Output::err(format!(
-            "error: unknown command \"{other}\" for \"kubectl set\" (kubeloop supports set image)"
-        ))
+                "error: unknown command \"{other}\" for \"kubectl set\" (kubeloop supports set image)"
+            ))
         }
         None => return Output::err("error: you must specify a subcommand: image"),
     }
     let rest = &args.positional[1..];
-    let split = rest
-        .iter()
-        .position(|a| a.contains('='))
-        .unwrap_or(rest.len());
+    let split = rest.iter().position(|a| a.contains('=')).unwrap_or(rest.len());
     let (res, pairs) = rest.split_at(split);
     if pairs.is_empty() {
         return Output::err("error: at least one image update is required");
@@ -52,51 +46,38 @@ pub fn set(engine: &mut Engine, args: &Args) -> Output {
     };
     let mut obj = (*live).clone();
     let Some(template) = template_mut(&mut obj) else {
-        return Output::err(format!(
-            "error: kubeloop cannot set images on {}",
-            kind.plural()
-        ));
+        return Output::err(format!("error: kubeloop cannot set images on {}", kind.plural()));
     };
     let spec = template.spec.get_or_insert_with(Default::default);
     for pair in pairs {
         let (container, image) = pair.split_once('=').unwrap_or((pair, ""));
         let mut found = false;
-        for c in spec
-            .containers
-            .iter_mut()
-            .chain(spec.init_containers.iter_mut().flatten())
-        {
+        for c in spec.containers.iter_mut().chain(spec.init_containers.iter_mut().flatten()) {
             if container == "*" || c.name == container {
                 c.image = Some(image.to_string());
                 found = true;
             }
         }
         if !found {
-            return Output::err(format!(
-                "error: unable to find container named {container:?}"
-            ));
+            return Output::err(format!("error: unable to find container named {container:?}"));
         }
     }
     if obj == *live {
         return Output::default();
     }
     match engine.store.update(obj, "kubectl") {
-        Ok(_) => Output::out(format!(
-            "{}/{name} image updated\n",
-            kind.resource_singular()
-        )),
+        Ok(_) => Output::out(format!("{}/{name} image updated\n", kind.resource_singular())),
         Err(e) => Output::err(e.to_string()),
     }
 }
 
 /// `kubectl scale deployment/NAME --replicas=N`.
 pub fn scale(engine: &mut Engine, args: &Args) -> Output {
-    let replicas = args
-        .get(&["replicas"])
-        .and_then(|r| r.parse::<i32>().ok())
-        .filter(|r| *r >= 0);
+    let replicas = args.get(&["replicas"]).and_then(|r| r.parse::<i32>().ok()).filter(|r| *r >= 0);
     let Some(replicas) = replicas else {
-        return Output::err("error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0");
+        return Output::err(
+            "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0",
+        );
     };
     let (kind, name) = match resource_and_name(&args.positional) {
         Ok(v) => v,
@@ -129,7 +110,11 @@ pub fn delete(engine: &mut Engine, args: &Args, files: &dyn Files) -> Output {
         "background" | "true" => Propagation::Background,
         "foreground" => Propagation::Foreground,
         "orphan" | "false" => Propagation::Orphan,
-        other => return Output::err(format!("error: invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\"")),
+        other => {
+            return Output::err(format!(
+                "error: invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\""
+            ))
+        }
     };
     let grace = match args.get(&["grace-period"]).map(str::parse::<i64>) {
         Some(Ok(g)) if g >= 0 => Some(g),
@@ -156,10 +141,7 @@ pub fn delete(engine: &mut Engine, args: &Args, files: &dyn Files) -> Output {
             })),
             Err(errs) => {
                 return Output::err(
-                    errs.iter()
-                        .map(|e| format!("error: error parsing {path}: {e}"))
-                        .collect::<Vec<_>>()
-                        .join("\n"),
+                    errs.iter().map(|e| format!("error: error parsing {path}: {e}")).collect::<Vec<_>>().join("\n"),
                 )
             }
         }
@@ -171,17 +153,11 @@ pub fn delete(engine: &mut Engine, args: &Args, files: &dyn Files) -> Output {
             let Some(kind) = Kind::from_arg(k) else {
                 return Output::err(unknown_type(k));
             };
-            keys.push(ObjKey::new(
-                kind,
-                if kind.namespaced() { &ns } else { "" },
-                n,
-            ));
+            keys.push(ObjKey::new(kind, if kind.namespaced() { &ns } else { "" }, n));
         }
     } else {
         let Some(t) = args.positional.first() else {
-            return Output::err(
-                "error: You must provide one or more resources by argument or filename.",
-            );
+            return Output::err("error: You must provide one or more resources by argument or filename.");
         };
         let Some(kind) = Kind::from_arg(t) else {
             return Output::err(unknown_type(t));
@@ -197,24 +173,13 @@ pub fn delete(engine: &mut Engine, args: &Args, files: &dyn Files) -> Output {
         keys.extend(names.iter().map(|n| ObjKey::new(kind, scope, n)));
     }
     let mut out = Output::default();
-    let opts = DeleteOptions {
-        grace_period_seconds: grace,
-        propagation: Some(propagation),
-    };
+    let opts = DeleteOptions { grace_period_seconds: grace, propagation: Some(propagation) };
     let mut deleted = Vec::new();
     for key in keys {
         match engine.store.delete(&key, opts, "kubectl") {
             Ok(_) => {
-                let op = if grace == Some(0) {
-                    "force deleted"
-                } else {
-                    "deleted"
-                };
-                out.stdout.push_str(&format!(
-                    "{} {:?} {op}\n",
-                    key.kind.resource_singular(),
-                    key.name
-                ));
+                let op = if grace == Some(0) { "force deleted" } else { "deleted" };
+                out.stdout.push_str(&format!("{} {:?} {op}\n", key.kind.resource_singular(), key.name));
                 deleted.push(key);
             }
             Err(e) => out.push(Output::err(e.to_string())),

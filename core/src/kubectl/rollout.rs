@@ -4,8 +4,7 @@
 use super::{resource_and_name, Args, Output};
 use crate::api::{Kind, Object};
 use crate::controllers::deployment::util::{
-    equal_ignore_hash, revision, DESIRED_REPLICAS, MAX_REPLICAS, POD_TEMPLATE_HASH, REVISION,
-    REVISION_HISTORY,
+    equal_ignore_hash, revision, DESIRED_REPLICAS, MAX_REPLICAS, POD_TEMPLATE_HASH, REVISION, REVISION_HISTORY,
 };
 use crate::sim::engine::Engine;
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
@@ -15,29 +14,18 @@ const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
 
 pub fn rollout(engine: &mut Engine, args: &Args) -> Output {
     let Some((sub, rest)) = args.positional.split_first() else {
-        return Output::err(
-            "error: you must specify a subcommand: status, history, undo, pause, resume, restart",
-        );
+        return Output::err("error: you must specify a subcommand: status, history, undo, pause, resume, restart");
     };
     let (kind, name) = match resource_and_name(rest) {
         Ok(v) => v,
         Err(e) => return Output::err(e),
     };
     if kind != Kind::Deployment {
-        return Output::err(format!(
-            "error: kubeloop supports rollout for deployments only (got {})",
-            kind.plural()
-        ));
+        return Output::err(format!("error: kubeloop supports rollout for deployments only (got {})", kind.plural()));
     }
     let ns = args.namespace();
-    let Some(d) = engine
-        .store
-        .get_named(kind, &ns, &name)
-        .and_then(|o| o.as_deployment().cloned())
-    else {
-        return Output::err(format!(
-            "Error from server (NotFound): deployments.apps {name:?} not found"
-        ));
+    let Some(d) = engine.store.get_named(kind, &ns, &name).and_then(|o| o.as_deployment().cloned()) else {
+        return Output::err(format!("Error from server (NotFound): deployments.apps {name:?} not found"));
     };
     let label = format!("deployment.apps/{name}");
     match sub.as_str() {
@@ -48,28 +36,23 @@ pub fn rollout(engine: &mut Engine, args: &Args) -> Output {
             let pause = sub == "pause";
             if (d.spec.paused == Some(true)) == pause {
                 return if pause {
-                    Output::err(format!(
-                        "error: deployments.apps {name:?} is already paused"
-                    ))
+                    Output::err(format!("error: deployments.apps {name:?} is already paused"))
                 } else {
                     Output::err(format!("error: deployments.apps {name:?} is not paused"))
                 };
             }
             let mut d = d;
             d.spec.paused = pause.then_some(true);
-            write(
-                engine,
-                d,
-                &format!("{label} {}\n", if pause { "paused" } else { "resumed" }),
-            )
+            write(engine, d, &format!("{label} {}\n", if pause { "paused" } else { "resumed" }))
         }
         "restart" => {
             if d.spec.paused == Some(true) {
-                return Output::err(format!("error: deployments.apps {name:?} can't restart paused deployment (run rollout resume first)"));
+                return Output::err(format!(
+                    "error: deployments.apps {name:?} can't restart paused deployment (run rollout resume first)"
+                ));
             }
             let mut d = d;
-            let now =
-                crate::api::time::format_ts(crate::api::time::truncate(engine.store.clock.now()));
+            let now = crate::api::time::format_ts(crate::api::time::truncate(engine.store.clock.now()));
             d.spec
                 .template
                 .metadata
@@ -79,9 +62,7 @@ pub fn rollout(engine: &mut Engine, args: &Args) -> Output {
                 .insert("kubectl.kubernetes.io/restartedAt".into(), now);
             write(engine, d, &format!("{label} restarted\n"))
         }
-        other => Output::err(format!(
-            "error: unknown command \"{other}\" for \"kubectl rollout\""
-        )),
+        other => Output::err(format!("error: unknown command \"{other}\" for \"kubectl rollout\"")),
     }
 }
 
@@ -97,20 +78,11 @@ pub fn status_line(d: &Deployment) -> Result<(String, bool), String> {
     let name = d.metadata.name.as_deref().unwrap_or("");
     let s = d.status.clone().unwrap_or_default();
     if d.metadata.generation.unwrap_or(0) > s.observed_generation.unwrap_or(0) {
-        return Ok((
-            "Waiting for deployment spec update to be observed...\n".into(),
-            false,
-        ));
+        return Ok(("Waiting for deployment spec update to be observed...\n".into(), false));
     }
-    let cond = s
-        .conditions
-        .iter()
-        .flatten()
-        .find(|c| c.type_.as_deref() == Some("Progressing"));
+    let cond = s.conditions.iter().flatten().find(|c| c.type_.as_deref() == Some("Progressing"));
     if cond.is_some_and(|c| c.reason.as_deref() == Some("ProgressDeadlineExceeded")) {
-        return Err(format!(
-            "error: deployment {name:?} exceeded its progress deadline"
-        ));
+        return Err(format!("error: deployment {name:?} exceeded its progress deadline"));
     }
     let (replicas, updated, total, available) = (
         d.spec.replicas.unwrap_or(1),
@@ -122,15 +94,18 @@ pub fn status_line(d: &Deployment) -> Result<(String, bool), String> {
         return Ok((format!("Waiting for deployment {name:?} rollout to finish: {updated} out of {replicas} new replicas have been updated...\n"), false));
     }
     if total > updated {
-        return Ok((format!("Waiting for deployment {name:?} rollout to finish: {} old replicas are pending termination...\n", total - updated), false));
+        return Ok((
+            format!(
+                "Waiting for deployment {name:?} rollout to finish: {} old replicas are pending termination...\n",
+                total - updated
+            ),
+            false,
+        ));
     }
     if available < updated {
         return Ok((format!("Waiting for deployment {name:?} rollout to finish: {available} of {updated} updated replicas are available...\n"), false));
     }
-    Ok((
-        format!("deployment {name:?} successfully rolled out\n"),
-        true,
-    ))
+    Ok((format!("deployment {name:?} successfully rolled out\n"), true))
 }
 
 /// Watches the rollout in virtual time, printing each new status line, as kubectl does.
@@ -145,10 +120,7 @@ fn status(engine: &mut Engine, args: &Args, ns: &str, name: &str) -> Output {
     let mut out = Output::default();
     let mut last = String::new();
     loop {
-        let Some(d) = engine
-            .store
-            .get_named(Kind::Deployment, ns, name)
-            .and_then(|o| o.as_deployment().cloned())
+        let Some(d) = engine.store.get_named(Kind::Deployment, ns, name).and_then(|o| o.as_deployment().cloned())
         else {
             out.push(Output::err("error: object has been deleted"));
             return out;
@@ -200,15 +172,9 @@ fn history(engine: &Engine, d: &Deployment, label: &str, args: &Args) -> Output 
     if rss.is_empty() {
         return Output::out("No rollout history found.\n");
     }
-    if let Some(rev) = args
-        .get(&["revision"])
-        .and_then(|r| r.parse::<i64>().ok())
-        .filter(|r| *r > 0)
-    {
+    if let Some(rev) = args.get(&["revision"]).and_then(|r| r.parse::<i64>().ok()).filter(|r| *r > 0) {
         let Some(rs) = rss.iter().find(|rs| revision(rs) == rev) else {
-            return Output::err(format!(
-                "error: unable to find the specified revision {rev}"
-            ));
+            return Output::err(format!("error: unable to find the specified revision {rev}"));
         };
         return Output::out(format!(
             "{label} with revision #{rev}\n{}\n",
@@ -228,50 +194,23 @@ fn history(engine: &Engine, d: &Deployment, label: &str, args: &Args) -> Output 
         by_rev.insert(revision(rs), cause);
     }
     rows.extend(by_rev.into_iter().map(|(r, c)| vec![r.to_string(), c]));
-    Output::out(format!(
-        "{label} \n{}\n",
-        super::table::tabwrite(&rows, 0, 2)
-    ))
+    Output::out(format!("{label} \n{}\n", super::table::tabwrite(&rows, 0, 2)))
 }
 
 fn describe_template(t: Option<&k8s_openapi::api::core::v1::PodTemplateSpec>) -> String {
     let mut s = String::from("Pod Template:\n");
     let meta = t.and_then(|t| t.metadata.clone()).unwrap_or_default();
-    let labels: Vec<String> = meta
-        .labels
-        .iter()
-        .flatten()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    s.push_str(&format!(
-        "  Labels:\t{}\n",
-        if labels.is_empty() {
-            "<none>".into()
-        } else {
-            labels.join("\n\t")
-        }
-    ));
+    let labels: Vec<String> = meta.labels.iter().flatten().map(|(k, v)| format!("{k}={v}")).collect();
+    s.push_str(&format!("  Labels:\t{}\n", if labels.is_empty() { "<none>".into() } else { labels.join("\n\t") }));
     if let Some(a) = meta.annotations.filter(|a| !a.is_empty()) {
         let a: Vec<String> = a.iter().map(|(k, v)| format!("{k}: {v}")).collect();
         s.push_str(&format!("  Annotations:\t{}\n", a.join("\n\t")));
     }
     s.push_str("  Containers:\n");
-    for c in t
-        .and_then(|t| t.spec.as_ref())
-        .map(|s| s.containers.clone())
-        .unwrap_or_default()
-    {
-        s.push_str(&format!(
-            "   {}:\n    Image:\t{}\n",
-            c.name,
-            c.image.unwrap_or_default()
-        ));
+    for c in t.and_then(|t| t.spec.as_ref()).map(|s| s.containers.clone()).unwrap_or_default() {
+        s.push_str(&format!("   {}:\n    Image:\t{}\n", c.name, c.image.unwrap_or_default()));
         for p in c.ports.iter().flatten() {
-            s.push_str(&format!(
-                "    Port:\t{}/{}\n",
-                p.container_port,
-                p.protocol.clone().unwrap_or("TCP".into())
-            ));
+            s.push_str(&format!("    Port:\t{}/{}\n", p.container_port, p.protocol.clone().unwrap_or("TCP".into())));
         }
     }
     s
@@ -280,10 +219,7 @@ fn describe_template(t: Option<&k8s_openapi::api::core::v1::PodTemplateSpec>) ->
 /// DeploymentRollbacker: copy the chosen ReplicaSet's template back into the Deployment.
 fn undo(engine: &mut Engine, mut d: Deployment, label: &str, args: &Args) -> Output {
     let name = d.metadata.name.clone().unwrap_or_default();
-    let to_revision = args
-        .get(&["to-revision"])
-        .and_then(|r| r.parse::<i64>().ok())
-        .unwrap_or(0);
+    let to_revision = args.get(&["to-revision"]).and_then(|r| r.parse::<i64>().ok()).unwrap_or(0);
     if d.spec.paused == Some(true) {
         return Output::err(format!("error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume deployment/{name}' and try again"));
     }
@@ -293,11 +229,7 @@ fn undo(engine: &mut Engine, mut d: Deployment, label: &str, args: &Args) -> Out
         revs.sort();
         revs.dedup();
         match revs.len() {
-            0 | 1 => {
-                return Output::err(format!(
-                    "error: no rollout history found for deployment {name:?}"
-                ))
-            }
+            0 | 1 => return Output::err(format!("error: no rollout history found for deployment {name:?}")),
             n => {
                 let previous = revs[n - 2];
                 rss.iter().find(|rs| revision(rs) == previous).cloned()
@@ -307,14 +239,10 @@ fn undo(engine: &mut Engine, mut d: Deployment, label: &str, args: &Args) -> Out
         rss.iter().find(|rs| revision(rs) == to_revision).cloned()
     };
     let Some(rs) = target else {
-        return Output::err(format!(
-            "error: unable to find specified revision {to_revision} in history"
-        ));
+        return Output::err(format!("error: unable to find specified revision {to_revision} in history"));
     };
     let Some(mut template) = rs.spec.template.clone() else {
-        return Output::err(format!(
-            "error: unable to find specified revision {to_revision} in history"
-        ));
+        return Output::err(format!("error: unable to find specified revision {to_revision} in history"));
     };
     if equal_ignore_hash(&template, &d.spec.template) {
         return Output::out(format!(

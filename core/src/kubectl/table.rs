@@ -4,15 +4,8 @@
 /// padded, and a column's width is set per block of consecutive lines that have it.
 pub fn tabwrite(lines: &[Vec<String>], minwidth: usize, padding: usize) -> String {
     let n = lines.len();
-    let mut widths: Vec<Vec<usize>> = lines
-        .iter()
-        .map(|l| vec![0; l.len().saturating_sub(1)])
-        .collect();
-    let max_cols = lines
-        .iter()
-        .map(|l| l.len().saturating_sub(1))
-        .max()
-        .unwrap_or(0);
+    let mut widths: Vec<Vec<usize>> = lines.iter().map(|l| vec![0; l.len().saturating_sub(1)]).collect();
+    let max_cols = lines.iter().map(|l| l.len().saturating_sub(1)).max().unwrap_or(0);
     for c in 0..max_cols {
         let mut i = 0;
         while i < n {
@@ -36,10 +29,7 @@ pub fn tabwrite(lines: &[Vec<String>], minwidth: usize, padding: usize) -> Strin
         for (i, cell) in l.iter().enumerate() {
             out.push_str(cell);
             if i + 1 < l.len() {
-                out.extend(std::iter::repeat_n(
-                    ' ',
-                    w[i].saturating_sub(cell.chars().count()),
-                ));
+                out.extend(std::iter::repeat_n(' ', w[i].saturating_sub(cell.chars().count())));
             }
         }
         out.push('\n');
@@ -67,11 +57,7 @@ pub fn human_duration(ms: i64) -> String {
     let minutes = seconds / 60;
     if minutes < 10 {
         let s = seconds % 60;
-        return if s == 0 {
-            format!("{minutes}m")
-        } else {
-            format!("{minutes}m{s}s")
-        };
+        return if s == 0 { format!("{minutes}m") } else { format!("{minutes}m{s}s") };
     }
     if minutes < 180 {
         return format!("{minutes}m");
@@ -79,33 +65,21 @@ pub fn human_duration(ms: i64) -> String {
     let hours = seconds / 3600;
     if hours < 8 {
         let m = minutes % 60;
-        return if m == 0 {
-            format!("{hours}h")
-        } else {
-            format!("{hours}h{m}m")
-        };
+        return if m == 0 { format!("{hours}h") } else { format!("{hours}h{m}m") };
     }
     if hours < 48 {
         return format!("{hours}h");
     }
     if hours < 24 * 8 {
         let h = hours % 24;
-        return if h == 0 {
-            format!("{}d", hours / 24)
-        } else {
-            format!("{}d{h}h", hours / 24)
-        };
+        return if h == 0 { format!("{}d", hours / 24) } else { format!("{}d{h}h", hours / 24) };
     }
     if hours < 24 * 365 * 2 {
         return format!("{}d", hours / 24);
     }
     if hours < 24 * 365 * 8 {
         let dy = (hours / 24) % 365;
-        return if dy == 0 {
-            format!("{}y", hours / 24 / 365)
-        } else {
-            format!("{}y{dy}d", hours / 24 / 365)
-        };
+        return if dy == 0 { format!("{}y", hours / 24 / 365) } else { format!("{}y{dy}d", hours / 24 / 365) };
     }
     format!("{}y", hours / 24 / 365)
 }
@@ -139,20 +113,8 @@ mod tests {
     #[test]
     fn tabwriter_like_kubectl() {
         let rows = vec![
-            vec![
-                "NAME".to_string(),
-                "READY".into(),
-                "UP-TO-DATE".into(),
-                "AVAILABLE".into(),
-                "AGE".into(),
-            ],
-            vec![
-                "deployment.apps/my-app".to_string(),
-                "3/3".into(),
-                "3".into(),
-                "3".into(),
-                "5m".into(),
-            ],
+            vec!["NAME".to_string(), "READY".into(), "UP-TO-DATE".into(), "AVAILABLE".into(), "AGE".into()],
+            vec!["deployment.apps/my-app".to_string(), "3/3".into(), "3".into(), "3".into(), "5m".into()],
         ];
         assert_eq!(
             get_table(&rows),

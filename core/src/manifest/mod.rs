@@ -22,11 +22,7 @@ pub struct ManifestError {
 
 impl fmt::Display for ManifestError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "document {}, line {}, column {}: {}",
-            self.doc, self.line, self.column, self.message
-        )
+        write!(f, "document {}, line {}, column {}: {}", self.doc, self.line, self.column, self.message)
     }
 }
 
@@ -44,13 +40,7 @@ impl ManifestObject {
     pub fn error_at(&self, path: &str, message: String) -> ManifestError {
         let full = join(&self.prefix, path);
         let (line, column) = self.doc.position(&full);
-        ManifestError {
-            doc: self.doc.index,
-            line,
-            column,
-            path: path.to_string(),
-            message,
-        }
+        ManifestError { doc: self.doc.index, line, column, path: path.to_string(), message }
     }
 }
 
@@ -65,13 +55,7 @@ fn join(prefix: &str, path: &str) -> String {
 /// Decodes every document; returns all objects or every error found (one per document).
 pub fn parse(text: &str) -> Result<Vec<ManifestObject>, Vec<ManifestError>> {
     let docs = yaml::parse_stream(text).map_err(|e| {
-        vec![ManifestError {
-            doc: e.doc,
-            line: e.line,
-            column: e.column,
-            path: String::new(),
-            message: e.message,
-        }]
+        vec![ManifestError { doc: e.doc, line: e.line, column: e.column, path: String::new(), message: e.message }]
     })?;
     let mut objects = Vec::new();
     let mut errors = Vec::new();
@@ -91,19 +75,10 @@ pub fn parse(text: &str) -> Result<Vec<ManifestObject>, Vec<ManifestError>> {
     }
 }
 
-fn decode_doc(
-    doc: &std::rc::Rc<YamlDoc>,
-    out: &mut Vec<ManifestObject>,
-) -> Result<(), ManifestError> {
+fn decode_doc(doc: &std::rc::Rc<YamlDoc>, out: &mut Vec<ManifestObject>) -> Result<(), ManifestError> {
     let at = |path: &str, message: String| {
         let (line, column) = doc.position(path);
-        ManifestError {
-            doc: doc.index,
-            line,
-            column,
-            path: path.to_string(),
-            message,
-        }
+        ManifestError { doc: doc.index, line, column, path: path.to_string(), message }
     };
     let is_list = doc.value.get("kind").and_then(Value::as_str) == Some("List")
         && doc.value.get("apiVersion").and_then(Value::as_str) == Some("v1");
@@ -111,40 +86,27 @@ fn decode_doc(
         let items = match doc.value.get("items") {
             Some(Value::Array(items)) => items,
             Some(Value::Null) | None => return Ok(()),
-            Some(_) => {
-                return Err(at(
-                    "items",
-                    "error validating data: items must be a list".into(),
-                ))
-            }
+            Some(_) => return Err(at("items", "error validating data: items must be a list".into())),
         };
         for (i, item) in items.iter().enumerate() {
             let prefix = format!("items[{i}]");
             let object = decode_value(item.clone(), &|p, m| at(&join(&prefix, p), m))?;
-            out.push(ManifestObject {
-                object,
-                doc: doc.clone(),
-                prefix,
-            });
+            out.push(ManifestObject { object, doc: doc.clone(), prefix });
         }
         return Ok(());
     }
     let object = decode_value(doc.value.clone(), &at)?;
-    out.push(ManifestObject {
-        object,
-        doc: doc.clone(),
-        prefix: String::new(),
-    });
+    out.push(ManifestObject { object, doc: doc.clone(), prefix: String::new() });
     Ok(())
 }
 
 /// Strictly decodes one object value; `at` locates a field path.
-pub fn decode_value(
-    mut value: Value,
-    at: &dyn Fn(&str, String) -> ManifestError,
-) -> Result<Object, ManifestError> {
+pub fn decode_value(mut value: Value, at: &dyn Fn(&str, String) -> ManifestError) -> Result<Object, ManifestError> {
     let Value::Object(map) = &value else {
-        return Err(at("", "error validating data: the document is not a mapping (expected apiVersion, kind, metadata ...)".into()));
+        return Err(at(
+            "",
+            "error validating data: the document is not a mapping (expected apiVersion, kind, metadata ...)".into(),
+        ));
     };
     let text = |k: &str| map.get(k).and_then(Value::as_str).map(str::to_string);
     let (api_version, kind) = match (text("apiVersion"), text("kind")) {
@@ -157,30 +119,16 @@ pub fn decode_value(
             if k.is_none_or(|k| k.is_empty()) {
                 missing.push("kind not set");
             }
-            return Err(at(
-                "",
-                format!("error validating data: [{}]", missing.join(", ")),
-            ));
+            return Err(at("", format!("error validating data: [{}]", missing.join(", "))));
         }
     };
     let Some(k) = Kind::from_type(&api_version, &kind) else {
-        let path = if Kind::ALL.iter().any(|k| k.name() == kind) {
-            "apiVersion"
-        } else {
-            "kind"
-        };
-        return Err(at(
-            path,
-            format!("no matches for kind {kind:?} in version {api_version:?}"),
-        ));
+        let path = if Kind::ALL.iter().any(|k| k.name() == kind) { "apiVersion" } else { "kind" };
+        return Err(at(path, format!("no matches for kind {kind:?} in version {api_version:?}")));
     };
     quantities_as_strings(&mut value, false);
-    let cannot = |msg: String| {
-        format!(
-            "{kind} in version {:?} cannot be handled as a {kind}: {msg}",
-            version_of(&api_version)
-        )
-    };
+    let cannot =
+        |msg: String| format!("{kind} in version {:?} cannot be handled as a {kind}: {msg}", version_of(&api_version));
     let object = k.decode(value.clone()).map_err(|(path, msg)| {
         let path = if path == "." { String::new() } else { path };
         at(&path, cannot(format!("{path}: {msg}")))
@@ -188,14 +136,8 @@ pub fn decode_value(
     let mut unknown = Vec::new();
     unknown_fields(&value, &object.to_json(), "", &mut unknown);
     if let Some(first) = unknown.first() {
-        let list: Vec<String> = unknown
-            .iter()
-            .map(|p| format!("unknown field {p:?}"))
-            .collect();
-        return Err(at(
-            first,
-            cannot(format!("strict decoding error: {}", list.join(", "))),
-        ));
+        let list: Vec<String> = unknown.iter().map(|p| format!("unknown field {p:?}")).collect();
+        return Err(at(first, cannot(format!("strict decoding error: {}", list.join(", ")))));
     }
     Ok(object)
 }
@@ -210,11 +152,7 @@ fn unknown_fields(input: &Value, typed: &Value, path: &str, out: &mut Vec<String
     match (input, typed) {
         (Value::Object(i), Value::Object(t)) => {
             for (k, v) in i {
-                let p = if path.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{path}.{k}")
-                };
+                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
                 match t.get(k) {
                     Some(tv) => unknown_fields(v, tv, &p, out),
                     None if v.is_null() => {}
@@ -243,10 +181,7 @@ fn quantities_as_strings(v: &mut Value, in_quantity_map: bool) {
     match v {
         Value::Object(m) => {
             for (k, child) in m.iter_mut() {
-                let q = matches!(
-                    k.as_str(),
-                    "limits" | "requests" | "capacity" | "allocatable" | "hard" | "overhead"
-                );
+                let q = matches!(k.as_str(), "limits" | "requests" | "capacity" | "allocatable" | "hard" | "overhead");
                 if in_quantity_map {
                     if let Value::Number(n) = child {
                         *child = Value::String(n.to_string());
@@ -298,20 +233,12 @@ spec:
     #[test]
     fn unknown_field_is_reported_like_strict_decoding() {
         let text = DEPLOY.replace("  replicas: 3", "  replica: 3");
-        let errs = parse(&format!(
-            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n---\n{text}"
-        ))
-        .unwrap_err();
+        let errs = parse(&format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n---\n{text}")).unwrap_err();
         assert_eq!(errs.len(), 1);
         let e = &errs[0];
         assert_eq!((e.doc, e.line, e.column), (2, 11, 3));
         assert_eq!(e.path, "spec.replica");
-        assert!(
-            e.message
-                .ends_with("strict decoding error: unknown field \"spec.replica\""),
-            "{}",
-            e.message
-        );
+        assert!(e.message.ends_with("strict decoding error: unknown field \"spec.replica\""), "{}", e.message);
     }
 
     #[test]
@@ -325,15 +252,9 @@ spec:
     #[test]
     fn unknown_kinds_and_lists() {
         let e = &parse("apiVersion: v1\nkind: Widget\nmetadata: {name: w}\n").unwrap_err()[0];
-        assert_eq!(
-            e.message,
-            "no matches for kind \"Widget\" in version \"v1\""
-        );
+        assert_eq!(e.message, "no matches for kind \"Widget\" in version \"v1\"");
         let e = &parse("metadata: {name: w}\n").unwrap_err()[0];
-        assert_eq!(
-            e.message,
-            "error validating data: [apiVersion not set, kind not set]"
-        );
+        assert_eq!(e.message, "error validating data: [apiVersion not set, kind not set]");
         let list = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: b}\n  bogus: 1\n";
         let e = &parse(list).unwrap_err()[0];
         assert_eq!((e.line, e.path.as_str()), (10, "items[1].bogus"));
@@ -341,16 +262,9 @@ spec:
 
     #[test]
     fn garbage_never_panics() {
-        for text in [
-            "",
-            "---",
-            "- 1\n- 2",
-            "a: [",
-            "? [a]\n: b",
-            "kind: List\napiVersion: v1\nitems: 3",
-            "*x",
-            "&a [*a]",
-        ] {
+        for text in
+            ["", "---", "- 1\n- 2", "a: [", "? [a]\n: b", "kind: List\napiVersion: v1\nitems: 3", "*x", "&a [*a]"]
+        {
             let _ = parse(text);
         }
     }

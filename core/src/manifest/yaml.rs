@@ -52,11 +52,7 @@ pub fn parse_stream(text: &str) -> Result<Vec<YamlDoc>, SyntaxError> {
             doc: 1,
             line: 1,
             column: 1,
-            message: format!(
-                "manifest is {} bytes; the limit is {} bytes",
-                text.len(),
-                MAX_INPUT_BYTES
-            ),
+            message: format!("manifest is {} bytes; the limit is {} bytes", text.len(), MAX_INPUT_BYTES),
         });
     }
     let nodes = MarkedYamlOwned::load_from_str(text).map_err(|e| {
@@ -72,14 +68,8 @@ pub fn parse_stream(text: &str) -> Result<Vec<YamlDoc>, SyntaxError> {
     for (i, node) in nodes.iter().enumerate() {
         let mut positions = HashMap::new();
         let mut last_line = node.span.start.line();
-        let value = to_json(node, String::new(), &mut positions, &mut last_line).map_err(
-            |(line, column, message)| SyntaxError {
-                doc: i + 1,
-                line,
-                column,
-                message,
-            },
-        )?;
+        let value = to_json(node, String::new(), &mut positions, &mut last_line)
+            .map_err(|(line, column, message)| SyntaxError { doc: i + 1, line, column, message })?;
         docs.push(YamlDoc {
             index: i + 1,
             value,
@@ -143,11 +133,7 @@ fn to_json(
                         ))
                     }
                 };
-                let child = if path.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{path}.{key}")
-                };
+                let child = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
                 positions.insert(child.clone(), (k.span.start.line(), k.span.start.col() + 1));
                 let value = to_json(v, child, positions, last_line)?;
                 out.insert(key, value);
@@ -164,9 +150,7 @@ fn scalar(s: &ScalarOwned) -> Value {
         ScalarOwned::Null => Value::Null,
         ScalarOwned::Boolean(b) => Value::Bool(*b),
         ScalarOwned::Integer(i) => Value::Number((*i).into()),
-        ScalarOwned::FloatingPoint(f) => Number::from_f64(f.into_inner())
-            .map(Value::Number)
-            .unwrap_or(Value::Null),
+        ScalarOwned::FloatingPoint(f) => Number::from_f64(f.into_inner()).map(Value::Number).unwrap_or(Value::Null),
         ScalarOwned::String(s) => Value::String(s.clone()),
     }
 }
@@ -187,8 +171,7 @@ mod tests {
 
     #[test]
     fn positions_for_every_field() {
-        let docs = parse_stream("a: 1\n---\nkind: X\nspec:\n  list:\n  - name: x\n    image: y\n")
-            .unwrap();
+        let docs = parse_stream("a: 1\n---\nkind: X\nspec:\n  list:\n  - name: x\n    image: y\n").unwrap();
         assert_eq!(docs.len(), 2);
         let d = &docs[1];
         assert_eq!(d.index, 2);

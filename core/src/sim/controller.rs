@@ -29,8 +29,7 @@ impl Ctx<'_> {
     }
 
     pub fn event(&mut self, about: &Object, type_: &str, reason: &str, message: impl Into<String>) {
-        self.recorder
-            .record(self.store, self.actor, about, type_, reason, message.into());
+        self.recorder.record(self.store, self.actor, about, type_, reason, message.into());
     }
 
     pub fn now_ms(&self) -> i64 {

@@ -13,6 +13,9 @@ const AGGREGATE_WINDOW_MS: i64 = 10 * 60 * 1000;
 #[derive(Default, Debug)]
 pub struct Recorder {
     seen: HashMap<String, (ObjKey, i64)>,
+    /// Per object name: the instant of its last event and how many it had then, so
+    /// same-instant events get distinct names without probing the store.
+    last_name: HashMap<String, (i128, i128)>,
 }
 
 impl Recorder {
@@ -26,11 +29,7 @@ impl Recorder {
         message: String,
     ) {
         let now_ms = store.clock.now_ms;
-        let dedupe = format!(
-            "{actor}\x00{}\x00{}\x00{type_}\x00{reason}\x00{message}",
-            about.uid(),
-            about.name()
-        );
+        let dedupe = format!("{actor}\x00{}\x00{}\x00{type_}\x00{reason}\x00{message}", about.uid(), about.name());
         if let Some((key, first_ms)) = self.seen.get(&dedupe).cloned() {
             if now_ms - first_ms <= AGGREGATE_WINDOW_MS {
                 if let Some(Object::Event(existing)) = store.get(&key).map(|o| (**o).clone()) {
@@ -43,26 +42,24 @@ impl Recorder {
                 }
             }
         }
-        let namespace = if about.namespace().is_empty() {
-            "default"
-        } else {
-            about.namespace()
-        };
+        let namespace = if about.namespace().is_empty() { "default" } else { about.namespace() };
         // record.makeEvent names events `<object>.<unix nanos in hex>`.
         let nanos = store.clock.now().as_nanosecond();
-        let mut name = format!("{}.{:x}", about.name(), nanos);
-        let mut bump = 0i128;
+        let slot = self.last_name.entry(format!("{namespace}/{}", about.name())).or_insert((nanos, -1));
+        if slot.0 != nanos {
+            *slot = (nanos, -1);
+        }
+        slot.1 += 1;
+        let mut bump = slot.1;
+        let mut name = format!("{}.{:x}", about.name(), nanos + bump);
         while store.get_named(Kind::Event, namespace, &name).is_some() {
             bump += 1;
+            slot.1 = bump;
             name = format!("{}.{:x}", about.name(), nanos + bump);
         }
         let now = store.now();
         let ev = Event {
-            metadata: ObjectMeta {
-                name: Some(name),
-                namespace: Some(namespace.to_string()),
-                ..Default::default()
-            },
+            metadata: ObjectMeta { name: Some(name), namespace: Some(namespace.to_string()), ..Default::default() },
             involved_object: ObjectReference {
                 api_version: Some(about.kind().api_version().to_string()),
                 kind: Some(about.kind().name().to_string()),
@@ -75,10 +72,7 @@ impl Recorder {
             reason: Some(reason.to_string()),
             message: Some(message),
             type_: Some(type_.to_string()),
-            source: Some(EventSource {
-                component: Some(actor.to_string()),
-                host: None,
-            }),
+            source: Some(EventSource { component: Some(actor.to_string()), host: None }),
             first_timestamp: Some(now.clone()),
             last_timestamp: Some(now),
             count: Some(1),

@@ -17,9 +17,7 @@ impl Rng {
 
     /// `rand.String(n)`: what generateName appends.
     pub fn suffix(&mut self, n: usize) -> String {
-        (0..n)
-            .map(|_| ALPHANUMS[(self.0.next_u32() as usize) % ALPHANUMS.len()] as char)
-            .collect()
+        (0..n).map(|_| ALPHANUMS[(self.0.next_u32() as usize) % ALPHANUMS.len()] as char).collect()
     }
 
     /// A version 4 UUID.

@@ -24,33 +24,20 @@ pub struct Timers {
 
 impl Timers {
     fn epoch(&self, controller: usize, key: &str) -> u64 {
-        self.epochs
-            .get(&(controller, key.to_string()))
-            .copied()
-            .unwrap_or(0)
+        self.epochs.get(&(controller, key.to_string())).copied().unwrap_or(0)
     }
 
     pub fn add(&mut self, at_ms: i64, controller: usize, key: String) {
         self.seq += 1;
         let epoch = self.epoch(controller, &key);
-        self.heap.push(Reverse(Timer {
-            at_ms,
-            seq: self.seq,
-            controller,
-            key,
-            epoch,
-        }));
+        self.heap.push(Reverse(Timer { at_ms, seq: self.seq, controller, key, epoch }));
     }
 
     /// Drops every pending timer of this key.
     pub fn cancel(&mut self, controller: usize, key: &str) {
         if let Some(e) = self.epochs.get_mut(&(controller, key.to_string())) {
             *e += 1;
-        } else if self
-            .heap
-            .iter()
-            .any(|Reverse(t)| t.controller == controller && t.key == key)
-        {
+        } else if self.heap.iter().any(|Reverse(t)| t.controller == controller && t.key == key) {
             self.epochs.insert((controller, key.to_string()), 1);
         }
     }

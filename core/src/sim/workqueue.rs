@@ -60,10 +60,7 @@ struct TokenBucket {
 
 impl Default for TokenBucket {
     fn default() -> Self {
-        TokenBucket {
-            tokens: 100.0,
-            last_ms: 0,
-        }
+        TokenBucket { tokens: 100.0, last_ms: 0 }
     }
 }
 

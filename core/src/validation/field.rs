@@ -23,42 +23,18 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn required(path: impl Into<String>, detail: impl Into<String>) -> Self {
-        FieldError {
-            path: path.into(),
-            kind: ErrorType::Required,
-            detail: detail.into(),
-        }
+        FieldError { path: path.into(), kind: ErrorType::Required, detail: detail.into() }
     }
-    pub fn invalid(
-        path: impl Into<String>,
-        value: impl Into<Value>,
-        detail: impl Into<String>,
-    ) -> Self {
-        FieldError {
-            path: path.into(),
-            kind: ErrorType::Invalid(value.into()),
-            detail: detail.into(),
-        }
+    pub fn invalid(path: impl Into<String>, value: impl Into<Value>, detail: impl Into<String>) -> Self {
+        FieldError { path: path.into(), kind: ErrorType::Invalid(value.into()), detail: detail.into() }
     }
     pub fn forbidden(path: impl Into<String>, detail: impl Into<String>) -> Self {
-        FieldError {
-            path: path.into(),
-            kind: ErrorType::Forbidden,
-            detail: detail.into(),
-        }
+        FieldError { path: path.into(), kind: ErrorType::Forbidden, detail: detail.into() }
     }
     pub fn duplicate(path: impl Into<String>, value: impl Into<Value>) -> Self {
-        FieldError {
-            path: path.into(),
-            kind: ErrorType::Duplicate(value.into()),
-            detail: String::new(),
-        }
+        FieldError { path: path.into(), kind: ErrorType::Duplicate(value.into()), detail: String::new() }
     }
-    pub fn not_supported(
-        path: impl Into<String>,
-        value: impl Into<Value>,
-        valid: &[&'static str],
-    ) -> Self {
+    pub fn not_supported(path: impl Into<String>, value: impl Into<Value>, valid: &[&'static str]) -> Self {
         FieldError {
             path: path.into(),
             kind: ErrorType::NotSupported(value.into(), valid.to_vec()),
@@ -82,11 +58,7 @@ impl FieldError {
             ErrorType::Duplicate(v) => with_detail(format!("Duplicate value: {}", render(v))),
             ErrorType::NotSupported(v, valid) => {
                 let list: Vec<String> = valid.iter().map(|s| format!("{s:?}")).collect();
-                format!(
-                    "Unsupported value: {}: supported values: {}",
-                    render(v),
-                    list.join(", ")
-                )
+                format!("Unsupported value: {}: supported values: {}", render(v), list.join(", "))
             }
         }
     }
@@ -133,14 +105,10 @@ mod tests {
     #[test]
     fn renders_like_the_api_server() {
         assert_eq!(
-            FieldError::invalid("spec.replicas", -1, "must be greater than or equal to 0")
-                .to_string(),
+            FieldError::invalid("spec.replicas", -1, "must be greater than or equal to 0").to_string(),
             "spec.replicas: Invalid value: -1: must be greater than or equal to 0"
         );
-        assert_eq!(
-            FieldError::required("spec.selector", "").to_string(),
-            "spec.selector: Required value"
-        );
+        assert_eq!(FieldError::required("spec.selector", "").to_string(), "spec.selector: Required value");
         assert_eq!(
             FieldError::not_supported("spec.template.spec.restartPolicy", "Never", &["Always"]).to_string(),
             "spec.template.spec.restartPolicy: Unsupported value: \"Never\": supported values: \"Always\""

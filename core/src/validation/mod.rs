@@ -48,11 +48,7 @@ fn immutable_selector(new: &LabelSelector, old: &LabelSelector) -> Vec<FieldErro
     if new == old {
         return vec![];
     }
-    vec![FieldError::invalid(
-        "spec.selector",
-        to_value(new),
-        "field is immutable",
-    )]
+    vec![FieldError::invalid("spec.selector", to_value(new), "field is immutable")]
 }
 
 fn to_value<T: serde::Serialize>(v: &T) -> serde_json::Value {
@@ -62,9 +58,9 @@ fn to_value<T: serde::Serialize>(v: &T) -> serde_json::Value {
 fn validate_meta(meta: &ObjectMeta, namespaced: bool) -> Vec<FieldError> {
     let mut errs = Vec::new();
     match meta.name.as_deref() {
-        None | Some("") if meta.generate_name.as_deref().is_none_or(str::is_empty) => errs.push(
-            FieldError::required("metadata.name", "name or generateName is required"),
-        ),
+        None | Some("") if meta.generate_name.as_deref().is_none_or(str::is_empty) => {
+            errs.push(FieldError::required("metadata.name", "name or generateName is required"))
+        }
         None | Some("") => {}
         Some(name) => {
             for m in names::dns1123_subdomain(name) {
@@ -108,11 +104,7 @@ fn validate_labels(labels: Option<&BTreeMap<String, String>>, path: &str) -> Vec
 
 fn non_negative(errs: &mut Vec<FieldError>, path: &str, v: Option<i64>) {
     if let Some(v) = v.filter(|v| *v < 0) {
-        errs.push(FieldError::invalid(
-            path,
-            v,
-            "must be greater than or equal to 0",
-        ));
+        errs.push(FieldError::invalid(path, v, "must be greater than or equal to 0"));
     }
 }
 
@@ -121,36 +113,16 @@ fn deployment_spec(d: &Deployment) -> Vec<FieldError> {
     let spec = &d.spec;
     let mut errs = Vec::new();
     non_negative(&mut errs, "spec.replicas", spec.replicas.map(i64::from));
-    errs.extend(selector_and_template(
-        &spec.selector,
-        Some(&spec.template),
-        "deployment",
-    ));
+    errs.extend(selector_and_template(&spec.selector, Some(&spec.template), "deployment"));
     if let Some(s) = &spec.strategy {
         errs.extend(strategy(s));
     }
-    non_negative(
-        &mut errs,
-        "spec.minReadySeconds",
-        spec.min_ready_seconds.map(i64::from),
-    );
-    non_negative(
-        &mut errs,
-        "spec.revisionHistoryLimit",
-        spec.revision_history_limit.map(i64::from),
-    );
+    non_negative(&mut errs, "spec.minReadySeconds", spec.min_ready_seconds.map(i64::from));
+    non_negative(&mut errs, "spec.revisionHistoryLimit", spec.revision_history_limit.map(i64::from));
     if let Some(pds) = spec.progress_deadline_seconds {
-        non_negative(
-            &mut errs,
-            "spec.progressDeadlineSeconds",
-            Some(i64::from(pds)),
-        );
+        non_negative(&mut errs, "spec.progressDeadlineSeconds", Some(i64::from(pds)));
         if pds <= spec.min_ready_seconds.unwrap_or(0) {
-            errs.push(FieldError::invalid(
-                "spec.progressDeadlineSeconds",
-                pds,
-                "must be greater than minReadySeconds",
-            ));
+            errs.push(FieldError::invalid("spec.progressDeadlineSeconds", pds, "must be greater than minReadySeconds"));
         }
     }
     errs
@@ -161,39 +133,20 @@ fn replica_set_spec(rs: &ReplicaSet) -> Vec<FieldError> {
     let spec = &rs.spec;
     let mut errs = Vec::new();
     non_negative(&mut errs, "spec.replicas", spec.replicas.map(i64::from));
-    non_negative(
-        &mut errs,
-        "spec.minReadySeconds",
-        spec.min_ready_seconds.map(i64::from),
-    );
+    non_negative(&mut errs, "spec.minReadySeconds", spec.min_ready_seconds.map(i64::from));
     // Upstream reuses the Deployment wording for ReplicaSets.
-    errs.extend(selector_and_template(
-        &spec.selector,
-        spec.template.as_ref(),
-        "deployment",
-    ));
+    errs.extend(selector_and_template(&spec.selector, spec.template.as_ref(), "deployment"));
     errs
 }
 
-fn selector_and_template(
-    sel: &LabelSelector,
-    template: Option<&PodTemplateSpec>,
-    what: &str,
-) -> Vec<FieldError> {
+fn selector_and_template(sel: &LabelSelector, template: Option<&PodTemplateSpec>, what: &str) -> Vec<FieldError> {
     let mut errs = Vec::new();
     let empty = sel.match_labels.as_ref().is_none_or(BTreeMap::is_empty)
         && sel.match_expressions.as_ref().is_none_or(Vec::is_empty);
     if empty {
-        errs.push(FieldError::invalid(
-            "spec.selector",
-            to_value(sel),
-            format!("empty selector is invalid for {what}"),
-        ));
+        errs.push(FieldError::invalid("spec.selector", to_value(sel), format!("empty selector is invalid for {what}")));
     }
-    errs.extend(validate_labels(
-        sel.match_labels.as_ref(),
-        "spec.selector.matchLabels",
-    ));
+    errs.extend(validate_labels(sel.match_labels.as_ref(), "spec.selector.matchLabels"));
     for (i, e) in sel.match_expressions.iter().flatten().enumerate() {
         let p = format!("spec.selector.matchExpressions[{i}]");
         let has_values = e.values.as_ref().is_some_and(|v| !v.is_empty());
@@ -207,11 +160,7 @@ fn selector_and_template(
                 "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
             )),
             "In" | "NotIn" | "Exists" | "DoesNotExist" => {}
-            op => errs.push(FieldError::invalid(
-                format!("{p}.operator"),
-                op,
-                "not a valid selector operator",
-            )),
+            op => errs.push(FieldError::invalid(format!("{p}.operator"), op, "not a valid selector operator")),
         }
         for m in names::qualified_name(&e.key) {
             errs.push(FieldError::invalid(format!("{p}.key"), e.key.as_str(), m));
@@ -223,11 +172,7 @@ fn selector_and_template(
     };
     let labels = template.metadata.as_ref().and_then(|m| m.labels.as_ref());
     match Selector::from_label_selector(sel) {
-        Err(_) => errs.push(FieldError::invalid(
-            "spec.selector",
-            to_value(sel),
-            "invalid label selector",
-        )),
+        Err(_) => errs.push(FieldError::invalid("spec.selector", to_value(sel), "invalid label selector")),
         Ok(s) if !empty && !s.matches(labels) => errs.push(FieldError::invalid(
             "spec.template.metadata.labels",
             json!(labels.cloned().unwrap_or_default()),
@@ -278,19 +223,12 @@ fn pod_template_spec(template: &PodTemplateSpec) -> Vec<FieldError> {
             }
         }
         if c.restart_policy.is_some() {
-            errs.push(FieldError::forbidden(
-                format!("{p}.restartPolicy"),
-                "may not be set for non-init containers",
-            ));
+            errs.push(FieldError::forbidden(format!("{p}.restartPolicy"), "may not be set for non-init containers"));
         }
     }
     match spec.restart_policy.as_deref() {
         Some("Always") | None => {}
-        Some(other) => errs.push(FieldError::not_supported(
-            format!("{base}.restartPolicy"),
-            other,
-            &["Always"],
-        )),
+        Some(other) => errs.push(FieldError::not_supported(format!("{base}.restartPolicy"), other, &["Always"])),
     }
     if spec.active_deadline_seconds.is_some() {
         errs.push(FieldError::forbidden(
@@ -339,11 +277,7 @@ fn strategy(s: &DeploymentStrategy) -> Vec<FieldError> {
                 }
             }
         }
-        Some(_) => errs.push(FieldError::not_supported(
-            "spec.strategy",
-            to_value(s),
-            &["Recreate", "RollingUpdate"],
-        )),
+        Some(_) => errs.push(FieldError::not_supported("spec.strategy", to_value(s), &["Recreate", "RollingUpdate"])),
     }
     errs
 }

@@ -2,8 +2,7 @@
 //! (k8s.io/apimachinery/pkg/util/validation/validation.go).
 
 const DNS1123_LABEL_FMT: &str = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
-const DNS1123_SUBDOMAIN_FMT: &str =
-    "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
+const DNS1123_SUBDOMAIN_FMT: &str = "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
 const QUALIFIED_NAME_FMT: &str = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
 const LABEL_VALUE_FMT: &str = "(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?";
 
@@ -29,10 +28,7 @@ fn alnum_lower(c: u8) -> bool {
 
 fn is_dns1123_label_shape(s: &str) -> bool {
     let b = s.as_bytes();
-    !b.is_empty()
-        && alnum_lower(b[0])
-        && alnum_lower(b[b.len() - 1])
-        && b.iter().all(|&c| alnum_lower(c) || c == b'-')
+    !b.is_empty() && alnum_lower(b[0]) && alnum_lower(b[b.len() - 1]) && b.iter().all(|&c| alnum_lower(c) || c == b'-')
 }
 
 pub fn dns1123_label(s: &str) -> Vec<String> {
@@ -72,11 +68,7 @@ pub fn dns1123_subdomain(s: &str) -> Vec<String> {
 fn qualified_shape(s: &str) -> bool {
     let b = s.as_bytes();
     let an = |c: u8| c.is_ascii_alphanumeric();
-    !b.is_empty()
-        && an(b[0])
-        && an(b[b.len() - 1])
-        && b.iter()
-            .all(|&c| an(c) || c == b'-' || c == b'_' || c == b'.')
+    !b.is_empty() && an(b[0]) && an(b[b.len() - 1]) && b.iter().all(|&c| an(c) || c == b'-' || c == b'_' || c == b'.')
 }
 
 /// IsQualifiedName: label keys, annotation keys.
@@ -102,11 +94,7 @@ pub fn qualified_name(s: &str) -> Vec<String> {
         if p.is_empty() {
             errs.push("prefix part must be non-empty".into());
         } else {
-            errs.extend(
-                dns1123_subdomain(p)
-                    .into_iter()
-                    .map(|m| format!("prefix part {m}")),
-            );
+            errs.extend(dns1123_subdomain(p).into_iter().map(|m| format!("prefix part {m}")));
         }
     }
     if name.is_empty() {
@@ -117,11 +105,7 @@ pub fn qualified_name(s: &str) -> Vec<String> {
     if !name.is_empty() && !qualified_shape(name) {
         errs.push(format!(
             "name part {}",
-            regex_error(
-                name_msg,
-                QUALIFIED_NAME_FMT,
-                &["MyName", "my.name", "123-abc"]
-            )
+            regex_error(name_msg, QUALIFIED_NAME_FMT, &["MyName", "my.name", "123-abc"])
         ));
     }
     errs
@@ -156,10 +140,7 @@ mod tests {
         assert_eq!(dns1123_label("a.b"), vec!["must not contain dots"]);
         assert!(dns1123_label("web-1").is_empty());
         assert!(dns1123_label("Web")[0].contains("(e.g. 'my-name',  or '123-abc', regex"));
-        assert_eq!(
-            dns1123_subdomain(&"a".repeat(254))[0],
-            "must be no more than 253 characters"
-        );
+        assert_eq!(dns1123_subdomain(&"a".repeat(254))[0], "must be no more than 253 characters");
         assert!(qualified_name("app.kubernetes.io/name").is_empty());
         assert!(!qualified_name("-bad").is_empty());
         assert!(label_value("").is_empty());

@@ -29,13 +29,7 @@ pub fn run_on(engine: &mut Engine, text: &str) -> String {
 }
 
 /// A Deployment manifest for scenarios.
-pub fn deployment(
-    name: &str,
-    replicas: i32,
-    strategy: &str,
-    pod_annotations: &str,
-    image: &str,
-) -> String {
+pub fn deployment(name: &str, replicas: i32, strategy: &str, pod_annotations: &str, image: &str) -> String {
     format!(
         "apiVersion: apps/v1
 kind: Deployment
@@ -74,12 +68,7 @@ pub fn events(engine: &Engine, reason: &str) -> Vec<String> {
         .list(Kind::Event, None)
         .filter_map(|e| e.as_event())
         .filter(|e| e.reason.as_deref() == Some(reason))
-        .map(|e| {
-            (
-                e.metadata.name.clone().unwrap_or_default(),
-                e.message.clone().unwrap_or_default(),
-            )
-        })
+        .map(|e| (e.metadata.name.clone().unwrap_or_default(), e.message.clone().unwrap_or_default()))
         .collect();
     v.sort();
     v.into_iter().map(|(_, m)| m).collect()
@@ -93,13 +82,9 @@ pub fn event_log(engine: &Engine) -> Vec<String> {
         .iter()
         .filter(|r| r.verb == Verb::Create)
         .filter_map(|r| {
-            r.object.as_event().map(|e| {
-                format!(
-                    "{}: {}",
-                    e.reason.clone().unwrap_or_default(),
-                    e.message.clone().unwrap_or_default()
-                )
-            })
+            r.object
+                .as_event()
+                .map(|e| format!("{}: {}", e.reason.clone().unwrap_or_default(), e.message.clone().unwrap_or_default()))
         })
         .collect()
 }
@@ -112,13 +97,7 @@ pub fn replica_sets(engine: &Engine) -> BTreeMap<String, (i32, i32)> {
         .map(|rs| {
             (
                 rs.metadata.name.clone().unwrap_or_default(),
-                (
-                    rs.spec.replicas.unwrap_or(0),
-                    rs.status
-                        .as_ref()
-                        .and_then(|s| s.ready_replicas)
-                        .unwrap_or(0),
-                ),
+                (rs.spec.replicas.unwrap_or(0), rs.status.as_ref().and_then(|s| s.ready_replicas).unwrap_or(0)),
             )
         })
         .collect()
@@ -130,13 +109,7 @@ pub fn pod_counts_over_trace(engine: &Engine, from: usize, app: &str) -> Vec<(us
     let mut out = Vec::new();
     for (i, r) in engine.store.trace.iter().enumerate() {
         if let Object::Pod(p) = &*r.object {
-            if p.metadata
-                .labels
-                .as_ref()
-                .and_then(|l| l.get("app"))
-                .map(String::as_str)
-                == Some(app)
-            {
+            if p.metadata.labels.as_ref().and_then(|l| l.get("app")).map(String::as_str) == Some(app) {
                 let name = p.metadata.name.clone().unwrap_or_default();
                 if r.verb == Verb::Delete {
                     state.remove(&name);

@@ -31,18 +31,14 @@ impl Controller for DeploymentController {
             Kind::ReplicaSet => {
                 for o in std::iter::once(obj).chain(ev.old.iter()) {
                     match o.controller_ref() {
-                        Some(r) if r.kind == "Deployment" => {
-                            out.push(format!("{}/{}", o.namespace(), r.name))
-                        }
+                        Some(r) if r.kind == "Deployment" => out.push(format!("{}/{}", o.namespace(), r.name)),
                         Some(_) => {}
                         // An orphan may be adopted by any Deployment whose selector matches it.
                         None => {
                             for d in store.list(Kind::Deployment, Some(o.namespace())) {
                                 let matches = d
                                     .as_deployment()
-                                    .and_then(|d| {
-                                        Selector::from_label_selector(&d.spec.selector).ok()
-                                    })
+                                    .and_then(|d| Selector::from_label_selector(&d.spec.selector).ok())
                                     .is_some_and(|s| !s.is_empty() && s.matches(o.labels()));
                                 if matches {
                                     out.push(key_of(d));
@@ -75,11 +71,7 @@ impl Controller for DeploymentController {
 
     fn sync(&mut self, key: &str, ctx: &mut Ctx) -> Result<(), String> {
         let (ns, name) = split_key(key);
-        let Some(d) = ctx
-            .store
-            .get_named(Kind::Deployment, ns, name)
-            .and_then(|o| o.as_deployment().cloned())
-        else {
+        let Some(d) = ctx.store.get_named(Kind::Deployment, ns, name).and_then(|o| o.as_deployment().cloned()) else {
             return Ok(());
         };
         sync_deployment(ctx, d)
@@ -98,9 +90,7 @@ fn sync_deployment(ctx: &mut Ctx, mut d: Deployment) -> Result<(), String> {
             "This deployment is selecting all pods. A non-empty selector is required.",
         );
         if d.status.as_ref().and_then(|s| s.observed_generation) < d.metadata.generation {
-            d.status
-                .get_or_insert_with(Default::default)
-                .observed_generation = d.metadata.generation;
+            d.status.get_or_insert_with(Default::default).observed_generation = d.metadata.generation;
             write_status(ctx, &d)?;
         }
         return Ok(());
@@ -125,28 +115,15 @@ fn sync_deployment(ctx: &mut Ctx, mut d: Deployment) -> Result<(), String> {
 
 /// getReplicaSetsForDeployment: owned ReplicaSets, adopting matching orphans and
 /// releasing owned ones that no longer match (ClaimReplicaSets).
-fn replica_sets_for(
-    ctx: &mut Ctx,
-    d: &Deployment,
-    selector: &Selector,
-) -> Result<Vec<ReplicaSet>, String> {
+fn replica_sets_for(ctx: &mut Ctx, d: &Deployment, selector: &Selector) -> Result<Vec<ReplicaSet>, String> {
     let uid = d.metadata.uid.clone().unwrap_or_default();
     let ns = d.metadata.namespace.clone().unwrap_or_default();
-    let candidates: Vec<ReplicaSet> = ctx
-        .store
-        .list(Kind::ReplicaSet, Some(&ns))
-        .filter_map(|o| o.as_replica_set().cloned())
-        .collect();
+    let candidates: Vec<ReplicaSet> =
+        ctx.store.list(Kind::ReplicaSet, Some(&ns)).filter_map(|o| o.as_replica_set().cloned()).collect();
     let owner = Object::Deployment(d.clone());
     let mut out = Vec::new();
     for mut rs in candidates {
-        let cref = rs
-            .metadata
-            .owner_references
-            .iter()
-            .flatten()
-            .find(|r| r.controller == Some(true))
-            .cloned();
+        let cref = rs.metadata.owner_references.iter().flatten().find(|r| r.controller == Some(true)).cloned();
         let matches = selector.matches(rs.metadata.labels.as_ref());
         match cref {
             Some(r) if r.uid == uid => {
@@ -154,23 +131,12 @@ fn replica_sets_for(
                     out.push(rs);
                 } else if let Some(refs) = &mut rs.metadata.owner_references {
                     refs.retain(|r| r.uid != uid);
-                    ctx.store
-                        .update(Object::ReplicaSet(rs), ctx.actor)
-                        .map_err(|e| e.to_string())?;
+                    ctx.store.update(Object::ReplicaSet(rs), ctx.actor).map_err(|e| e.to_string())?;
                 }
             }
-            None if matches
-                && d.metadata.deletion_timestamp.is_none()
-                && rs.metadata.deletion_timestamp.is_none() =>
-            {
-                rs.metadata
-                    .owner_references
-                    .get_or_insert_with(Vec::new)
-                    .push(controller_ref(&owner));
-                let adopted = ctx
-                    .store
-                    .update(Object::ReplicaSet(rs), ctx.actor)
-                    .map_err(|e| e.to_string())?;
+            None if matches && d.metadata.deletion_timestamp.is_none() && rs.metadata.deletion_timestamp.is_none() => {
+                rs.metadata.owner_references.get_or_insert_with(Vec::new).push(controller_ref(&owner));
+                let adopted = ctx.store.update(Object::ReplicaSet(rs), ctx.actor).map_err(|e| e.to_string())?;
                 out.extend(adopted.as_replica_set().cloned());
             }
             _ => {}
@@ -181,18 +147,12 @@ fn replica_sets_for(
 
 /// Writes the Deployment (status and controller annotations) and returns what was stored.
 pub(crate) fn write_status(ctx: &mut Ctx, d: &Deployment) -> Result<Deployment, String> {
-    let stored = ctx
-        .store
-        .update(Object::Deployment(d.clone()), ctx.actor)
-        .map_err(|e| e.to_string())?;
+    let stored = ctx.store.update(Object::Deployment(d.clone()), ctx.actor).map_err(|e| e.to_string())?;
     Ok(stored.as_deployment().cloned().unwrap_or_else(|| d.clone()))
 }
 
 pub(crate) fn write_rs(ctx: &mut Ctx, rs: ReplicaSet) -> Result<ReplicaSet, String> {
-    let stored = ctx
-        .store
-        .update(Object::ReplicaSet(rs.clone()), ctx.actor)
-        .map_err(|e| e.to_string())?;
+    let stored = ctx.store.update(Object::ReplicaSet(rs.clone()), ctx.actor).map_err(|e| e.to_string())?;
     Ok(stored.as_replica_set().cloned().unwrap_or(rs))
 }
 

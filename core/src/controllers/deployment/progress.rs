@@ -13,23 +13,14 @@ pub fn sync_rollout_status(ctx: &mut Ctx, sets: &Sets, d: &mut Deployment) -> Re
     if !has_progress_deadline(d) {
         remove_condition(&mut status, "Progressing");
     }
-    let current = d
-        .status
-        .as_ref()
-        .and_then(|s| get_condition(s, "Progressing"))
-        .cloned();
+    let current = d.status.as_ref().and_then(|s| get_condition(s, "Progressing")).cloned();
     let complete_before = status.replicas == status.updated_replicas
-        && current
-            .as_ref()
-            .is_some_and(|c| c.reason.as_deref() == Some("NewReplicaSetAvailable"));
+        && current.as_ref().is_some_and(|c| c.reason.as_deref() == Some("NewReplicaSetAvailable"));
     if has_progress_deadline(d) && !complete_before {
         let new_name = sets.new_rs().and_then(|rs| rs.metadata.name.clone());
         let subject = |tail: &str| match &new_name {
             Some(n) => format!("ReplicaSet {n:?} {tail}"),
-            None => format!(
-                "Deployment {:?} {tail}",
-                d.metadata.name.as_deref().unwrap_or("")
-            ),
+            None => format!("Deployment {:?} {tail}", d.metadata.name.as_deref().unwrap_or("")),
         };
         if deployment_complete(d, &status) {
             let c = new_condition(
@@ -41,13 +32,7 @@ pub fn sync_rollout_status(ctx: &mut Ctx, sets: &Sets, d: &mut Deployment) -> Re
             );
             set_condition(&mut status, c);
         } else if deployment_progressing(d, &status) {
-            let mut c = new_condition(
-                "Progressing",
-                "True",
-                "ReplicaSetUpdated",
-                subject("is progressing."),
-                &now,
-            );
+            let mut c = new_condition("Progressing", "True", "ReplicaSetUpdated", subject("is progressing."), &now);
             if let Some(cur) = &current {
                 if cur.status.as_deref() == Some("True") {
                     c.last_transition_time.clone_from(&cur.last_transition_time);
@@ -67,19 +52,9 @@ pub fn sync_rollout_status(ctx: &mut Ctx, sets: &Sets, d: &mut Deployment) -> Re
         }
     }
     // getReplicaFailures: surface the first ReplicaFailure of any ReplicaSet.
-    let failure = sets
-        .new_rs()
-        .into_iter()
-        .chain(sets.all.iter())
-        .find_map(|rs| {
-            rs.status
-                .as_ref()?
-                .conditions
-                .as_ref()?
-                .iter()
-                .find(|c| c.type_.as_deref() == Some("ReplicaFailure"))
-                .cloned()
-        });
+    let failure = sets.new_rs().into_iter().chain(sets.all.iter()).find_map(|rs| {
+        rs.status.as_ref()?.conditions.as_ref()?.iter().find(|c| c.type_.as_deref() == Some("ReplicaFailure")).cloned()
+    });
     match failure {
         Some(f) => set_condition(
             &mut status,
@@ -118,8 +93,7 @@ fn requeue_stuck(ctx: &mut Ctx, d: &Deployment, status: &DeploymentStatus) {
     let Some(from) = &c.last_update_time else {
         return;
     };
-    let deadline_ms = ctx.store.clock.ms_of(from)
-        + i64::from(d.spec.progress_deadline_seconds.unwrap_or(0)) * 1000;
+    let deadline_ms = ctx.store.clock.ms_of(from) + i64::from(d.spec.progress_deadline_seconds.unwrap_or(0)) * 1000;
     let due = deadline_ms + 1000 - ctx.now_ms();
     let key = key_of(&crate::api::Object::Deployment(d.clone()));
     ctx.requeue_after(due.max(1), key);
@@ -139,21 +113,9 @@ pub fn check_paused_conditions(ctx: &mut Ctx, d: &mut Deployment) -> Result<(), 
     let paused = d.spec.paused == Some(true);
     let now = ctx.store.now();
     let c = if paused && !paused_exists {
-        new_condition(
-            "Progressing",
-            "Unknown",
-            "DeploymentPaused",
-            "Deployment is paused".into(),
-            &now,
-        )
+        new_condition("Progressing", "Unknown", "DeploymentPaused", "Deployment is paused".into(), &now)
     } else if !paused && paused_exists {
-        new_condition(
-            "Progressing",
-            "Unknown",
-            "DeploymentResumed",
-            "Deployment is resumed".into(),
-            &now,
-        )
+        new_condition("Progressing", "Unknown", "DeploymentResumed", "Deployment is resumed".into(), &now)
     } else {
         return Ok(());
     };

@@ -9,11 +9,7 @@ use crate::sim::controller::Ctx;
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 
 /// rolloutRecreate.
-pub fn rollout_recreate(
-    ctx: &mut Ctx,
-    d: &mut Deployment,
-    rss: Vec<ReplicaSet>,
-) -> Result<(), String> {
+pub fn rollout_recreate(ctx: &mut Ctx, d: &mut Deployment, rss: Vec<ReplicaSet>) -> Result<(), String> {
     let mut sets = sets_and_sync_revision(ctx, d, rss.clone(), false)?;
     let mut scaled_down = false;
     for i in sets.active_old_by_creation() {

@@ -8,11 +8,7 @@ use crate::sim::controller::Ctx;
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 
 /// rolloutRolling.
-pub fn rollout_rolling(
-    ctx: &mut Ctx,
-    d: &mut Deployment,
-    rss: Vec<ReplicaSet>,
-) -> Result<(), String> {
+pub fn rollout_rolling(ctx: &mut Ctx, d: &mut Deployment, rss: Vec<ReplicaSet>) -> Result<(), String> {
     let mut sets = sets_and_sync_revision(ctx, d, rss, true)?;
     if reconcile_new_replica_set(ctx, &mut sets, d)? {
         return sync_rollout_status(ctx, &sets, d);
@@ -24,11 +20,7 @@ pub fn rollout_rolling(
 }
 
 /// reconcileNewReplicaSet.
-pub fn reconcile_new_replica_set(
-    ctx: &mut Ctx,
-    sets: &mut Sets,
-    d: &Deployment,
-) -> Result<bool, String> {
+pub fn reconcile_new_replica_set(ctx: &mut Ctx, sets: &mut Sets, d: &Deployment) -> Result<bool, String> {
     let Some(ni) = sets.new else { return Ok(false) };
     let new_rs = sets.all[ni].clone();
     let target = if spec_replicas(&new_rs) == replicas(d) {
@@ -45,11 +37,7 @@ pub fn reconcile_new_replica_set(
 }
 
 /// reconcileOldReplicaSets.
-pub fn reconcile_old_replica_sets(
-    ctx: &mut Ctx,
-    sets: &mut Sets,
-    d: &Deployment,
-) -> Result<bool, String> {
+pub fn reconcile_old_replica_sets(ctx: &mut Ctx, sets: &mut Sets, d: &Deployment) -> Result<bool, String> {
     let old_active = sets.active_old_by_creation();
     let old_pods = replica_count(old_active.iter().map(|&i| &sets.all[i]));
     if old_pods == 0 {
@@ -57,10 +45,7 @@ pub fn reconcile_old_replica_sets(
     }
     let all_pods = replica_count(&sets.all);
     let min_available = replicas(d) - max_unavailable(d);
-    let new_unavailable = sets
-        .new_rs()
-        .map(|rs| spec_replicas(rs) - available_replicas(rs))
-        .unwrap_or(0);
+    let new_unavailable = sets.new_rs().map(|rs| spec_replicas(rs) - available_replicas(rs)).unwrap_or(0);
     let max_scaled_down = all_pods - min_available - new_unavailable;
     if max_scaled_down <= 0 {
         return Ok(false);
@@ -91,7 +76,10 @@ pub fn cleanup_unhealthy_replicas(
         let scaled_down = (max_cleanup - total).min(spec - available);
         let new_count = spec - scaled_down;
         if new_count > spec {
-            return Err(format!("when cleaning up unhealthy replicas, got invalid request to scale down {:?} {spec} -> {new_count}", rs.metadata.name));
+            return Err(format!(
+                "when cleaning up unhealthy replicas, got invalid request to scale down {:?} {spec} -> {new_count}",
+                rs.metadata.name
+            ));
         }
         let (_, updated) = scale_rs_and_record(ctx, &sets.all[i], new_count, d)?;
         sets.all[i] = updated;

@@ -23,23 +23,14 @@ impl Sets {
         self.new.map(|i| &self.all[i])
     }
     pub fn old_indices(&self) -> Vec<usize> {
-        (0..self.all.len())
-            .filter(|i| Some(*i) != self.new)
-            .collect()
+        (0..self.all.len()).filter(|i| Some(*i) != self.new).collect()
     }
     pub fn old(&self) -> Vec<ReplicaSet> {
-        self.old_indices()
-            .into_iter()
-            .map(|i| self.all[i].clone())
-            .collect()
+        self.old_indices().into_iter().map(|i| self.all[i].clone()).collect()
     }
     /// Old ReplicaSets with replicas, oldest first.
     pub fn active_old_by_creation(&self) -> Vec<usize> {
-        let mut v: Vec<usize> = self
-            .old_indices()
-            .into_iter()
-            .filter(|&i| is_active(&self.all[i]))
-            .collect();
+        let mut v: Vec<usize> = self.old_indices().into_iter().filter(|&i| is_active(&self.all[i])).collect();
         v.sort_by(|&a, &b| by_creation(&self.all[a], &self.all[b]));
         v
     }
@@ -52,46 +43,24 @@ pub fn sets_and_sync_revision(
     rss: Vec<ReplicaSet>,
     create: bool,
 ) -> Result<Sets, String> {
-    let mut sets = Sets {
-        new: find_new_rs(d, &rss),
-        all: rss,
-    };
+    let mut sets = Sets { new: find_new_rs(d, &rss), all: rss };
     let old = sets.old();
     let max_old = max_revision(old.iter());
     let new_revision = (max_old + 1).to_string();
     if let Some(i) = sets.new {
         let mut copy = sets.all[i].clone();
-        let annotations_updated =
-            set_new_rs_annotations(d, &mut copy, &new_revision, true, REVISION_HISTORY_CHARS);
+        let annotations_updated = set_new_rs_annotations(d, &mut copy, &new_revision, true, REVISION_HISTORY_CHARS);
         let min_ready_changed = copy.spec.min_ready_seconds != d.spec.min_ready_seconds;
         if annotations_updated || min_ready_changed {
             copy.spec.min_ready_seconds = d.spec.min_ready_seconds;
             copy = write_rs(ctx, copy)?;
         }
-        let rev = copy
-            .metadata
-            .annotations
-            .as_ref()
-            .and_then(|a| a.get(REVISION))
-            .cloned()
-            .unwrap_or_default();
+        let rev = copy.metadata.annotations.as_ref().and_then(|a| a.get(REVISION)).cloned().unwrap_or_default();
         let mut needs_update = set_deployment_revision(d, &rev);
         let status = d.status.get_or_insert_with(Default::default);
         if get_condition(status, "Progressing").is_none() {
-            let msg = format!(
-                "Found new replica set {:?}",
-                copy.metadata.name.as_deref().unwrap_or("")
-            );
-            set_condition(
-                status,
-                new_condition(
-                    "Progressing",
-                    "True",
-                    "FoundNewReplicaSet",
-                    msg,
-                    &ctx.store.now(),
-                ),
-            );
+            let msg = format!("Found new replica set {:?}", copy.metadata.name.as_deref().unwrap_or(""));
+            set_condition(status, new_condition("Progressing", "True", "FoundNewReplicaSet", msg, &ctx.store.now()));
             needs_update = true;
         }
         if needs_update {
@@ -120,15 +89,10 @@ fn create_new_rs(
     let collision = d.status.as_ref().and_then(|s| s.collision_count);
     let hash = compute_hash(&template, collision);
     let meta = template.metadata.get_or_insert_with(Default::default);
-    meta.labels
-        .get_or_insert_with(Default::default)
-        .insert(POD_TEMPLATE_HASH.into(), hash.clone());
+    meta.labels.get_or_insert_with(Default::default).insert(POD_TEMPLATE_HASH.into(), hash.clone());
     let labels = meta.labels.clone();
     let mut selector = d.spec.selector.clone();
-    selector
-        .match_labels
-        .get_or_insert_with(Default::default)
-        .insert(POD_TEMPLATE_HASH.into(), hash.clone());
+    selector.match_labels.get_or_insert_with(Default::default).insert(POD_TEMPLATE_HASH.into(), hash.clone());
     let name = format!("{}-{}", d.metadata.name.as_deref().unwrap_or(""), hash);
     let owner = Object::Deployment(d.clone());
     let mut new_rs = ReplicaSet {
@@ -156,30 +120,17 @@ fn create_new_rs(
         Ok(o) => (o.as_replica_set().cloned().unwrap_or_default(), false),
         Err(ApiError::AlreadyExists { .. }) => {
             let ns = d.metadata.namespace.clone().unwrap_or_default();
-            let existing = ctx
-                .store
-                .get_named(Kind::ReplicaSet, &ns, &name)
-                .and_then(|o| o.as_replica_set().cloned());
+            let existing = ctx.store.get_named(Kind::ReplicaSet, &ns, &name).and_then(|o| o.as_replica_set().cloned());
             let ours = existing.as_ref().is_some_and(|rs| {
-                rs.metadata
-                    .owner_references
-                    .iter()
-                    .flatten()
-                    .any(|r| Some(&r.uid) == d.metadata.uid.as_ref())
-                    && rs
-                        .spec
-                        .template
-                        .as_ref()
-                        .is_some_and(|t| equal_ignore_hash(t, &d.spec.template))
+                rs.metadata.owner_references.iter().flatten().any(|r| Some(&r.uid) == d.metadata.uid.as_ref())
+                    && rs.spec.template.as_ref().is_some_and(|t| equal_ignore_hash(t, &d.spec.template))
             });
             if !ours {
                 // A hash collision: bump collisionCount so the next hash differs.
                 let status = d.status.get_or_insert_with(Default::default);
                 status.collision_count = Some(status.collision_count.unwrap_or(0) + 1);
                 *d = write_status(ctx, d)?;
-                return Err(format!(
-                    "hash collision for replica set {name:?}; collisionCount raised"
-                ));
+                return Err(format!("hash collision for replica set {name:?}; collisionCount raised"));
             }
             (existing.unwrap_or_default(), true)
         }
@@ -188,41 +139,20 @@ fn create_new_rs(
             let status = d.status.get_or_insert_with(Default::default);
             set_condition(
                 status,
-                new_condition(
-                    "Progressing",
-                    "False",
-                    "ReplicaSetCreateError",
-                    msg.clone(),
-                    &ctx.store.now(),
-                ),
+                new_condition("Progressing", "False", "ReplicaSetCreateError", msg.clone(), &ctx.store.now()),
             );
             *d = write_status(ctx, d)?;
             return Err(msg);
         }
     };
     if !already_existed && new_replicas > 0 {
-        event(
-            ctx,
-            d,
-            "Normal",
-            "ScalingReplicaSet",
-            format!("Scaled up replica set {name} from 0 to {new_replicas}"),
-        );
+        event(ctx, d, "Normal", "ScalingReplicaSet", format!("Scaled up replica set {name} from 0 to {new_replicas}"));
     }
     let mut needs_update = set_deployment_revision(d, new_revision);
     if !already_existed {
         let status = d.status.get_or_insert_with(Default::default);
         let msg = format!("Created new replica set {name:?}");
-        set_condition(
-            status,
-            new_condition(
-                "Progressing",
-                "True",
-                "NewReplicaSetCreated",
-                msg,
-                &ctx.store.now(),
-            ),
-        );
+        set_condition(status, new_condition("Progressing", "True", "NewReplicaSetCreated", msg, &ctx.store.now()));
         needs_update = true;
     }
     if needs_update {
@@ -242,29 +172,17 @@ pub fn sync(ctx: &mut Ctx, d: &mut Deployment, rss: Vec<ReplicaSet>) -> Result<(
 }
 
 /// syncStatusOnly: a Deployment being deleted only reports status.
-pub fn sync_status_only(
-    ctx: &mut Ctx,
-    d: &mut Deployment,
-    rss: Vec<ReplicaSet>,
-) -> Result<(), String> {
+pub fn sync_status_only(ctx: &mut Ctx, d: &mut Deployment, rss: Vec<ReplicaSet>) -> Result<(), String> {
     let sets = sets_and_sync_revision(ctx, d, rss, false)?;
     sync_deployment_status(ctx, &sets, d)
 }
 
 /// isScalingEvent: an active ReplicaSet remembers a different desired size.
-pub fn is_scaling_event(
-    ctx: &mut Ctx,
-    d: &mut Deployment,
-    rss: Vec<ReplicaSet>,
-) -> Result<bool, String> {
+pub fn is_scaling_event(ctx: &mut Ctx, d: &mut Deployment, rss: Vec<ReplicaSet>) -> Result<bool, String> {
     let sets = sets_and_sync_revision(ctx, d, rss, false)?;
     Ok(sets.all.iter().filter(|rs| is_active(rs)).any(|rs| {
-        let desired = rs
-            .metadata
-            .annotations
-            .as_ref()
-            .and_then(|a| a.get(DESIRED_REPLICAS))
-            .and_then(|v| v.parse::<i32>().ok());
+        let desired =
+            rs.metadata.annotations.as_ref().and_then(|a| a.get(DESIRED_REPLICAS)).and_then(|v| v.parse::<i32>().ok());
         desired.is_some_and(|v| v != replicas(d))
     }))
 }
@@ -276,12 +194,7 @@ fn find_active_or_latest(sets: &Sets) -> Option<usize> {
         return None;
     }
     old.sort_by(|&a, &b| by_creation(&sets.all[b], &sets.all[a]));
-    let active: Vec<usize> = old
-        .iter()
-        .copied()
-        .chain(sets.new)
-        .filter(|&i| is_active(&sets.all[i]))
-        .collect();
+    let active: Vec<usize> = old.iter().copied().chain(sets.new).filter(|&i| is_active(&sets.all[i])).collect();
     match active.len() {
         0 => sets.new.or_else(|| old.first().copied()),
         1 => Some(active[0]),
@@ -309,15 +222,9 @@ pub fn scale(ctx: &mut Ctx, d: &Deployment, sets: &mut Sets) -> Result<(), Strin
     if !is_rolling(d) {
         return Ok(());
     }
-    let mut active: Vec<usize> = (0..sets.all.len())
-        .filter(|&i| is_active(&sets.all[i]))
-        .collect();
+    let mut active: Vec<usize> = (0..sets.all.len()).filter(|&i| is_active(&sets.all[i])).collect();
     let all_replicas = replica_count(active.iter().map(|&i| &sets.all[i]));
-    let allowed = if replicas(d) > 0 {
-        replicas(d) + max_surge(d)
-    } else {
-        0
-    };
+    let allowed = if replicas(d) > 0 { replicas(d) + max_surge(d) } else { 0 };
     let to_add = allowed - all_replicas;
     let op = match to_add.cmp(&0) {
         std::cmp::Ordering::Greater => {
@@ -402,11 +309,7 @@ pub fn scale_rs_and_record(
     if spec_replicas(rs) == new_scale {
         return Ok((false, rs.clone()));
     }
-    let op = if spec_replicas(rs) < new_scale {
-        "up"
-    } else {
-        "down"
-    };
+    let op = if spec_replicas(rs) < new_scale { "up" } else { "down" };
     scale_replica_set(ctx, rs, new_scale, d, op)
 }
 
@@ -447,25 +350,15 @@ pub fn cleanup_deployment(ctx: &mut Ctx, old: &[ReplicaSet], d: &Deployment) -> 
     let Some(limit) = d.spec.revision_history_limit else {
         return Ok(());
     };
-    let mut alive: Vec<&ReplicaSet> = old
-        .iter()
-        .filter(|rs| rs.metadata.deletion_timestamp.is_none())
-        .collect();
+    let mut alive: Vec<&ReplicaSet> = old.iter().filter(|rs| rs.metadata.deletion_timestamp.is_none()).collect();
     let diff = alive.len() as i64 - i64::from(limit);
     if diff <= 0 {
         return Ok(());
     }
     alive.sort_by(|a, b| by_revision(a, b));
     for rs in alive.into_iter().take(diff as usize) {
-        let observed = rs
-            .status
-            .as_ref()
-            .and_then(|s| s.observed_generation)
-            .unwrap_or(0);
-        if status_replicas(rs) != 0
-            || spec_replicas(rs) != 0
-            || rs.metadata.generation.unwrap_or(0) > observed
-        {
+        let observed = rs.status.as_ref().and_then(|s| s.observed_generation).unwrap_or(0);
+        if status_replicas(rs) != 0 || spec_replicas(rs) != 0 || rs.metadata.generation.unwrap_or(0) > observed {
             continue;
         }
         let key = ObjKey::new(
@@ -523,11 +416,7 @@ pub fn calculate_status(sets: &Sets, d: &Deployment, now: &Time) -> DeploymentSt
 }
 
 /// syncDeploymentStatus.
-pub fn sync_deployment_status(
-    ctx: &mut Ctx,
-    sets: &Sets,
-    d: &mut Deployment,
-) -> Result<(), String> {
+pub fn sync_deployment_status(ctx: &mut Ctx, sets: &Sets, d: &mut Deployment) -> Result<(), String> {
     let status = calculate_status(sets, d, &ctx.store.now());
     if d.status.as_ref() == Some(&status) {
         return Ok(());

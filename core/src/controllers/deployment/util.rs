@@ -23,12 +23,7 @@ pub fn replicas(d: &Deployment) -> i32 {
 }
 
 pub fn is_rolling(d: &Deployment) -> bool {
-    d.spec
-        .strategy
-        .as_ref()
-        .and_then(|s| s.type_.as_deref())
-        .unwrap_or("RollingUpdate")
-        == "RollingUpdate"
+    d.spec.strategy.as_ref().and_then(|s| s.type_.as_deref()).unwrap_or("RollingUpdate") == "RollingUpdate"
 }
 
 pub fn is_recreate(d: &Deployment) -> bool {
@@ -36,15 +31,8 @@ pub fn is_recreate(d: &Deployment) -> bool {
 }
 
 fn rolling_params(d: &Deployment) -> (Option<&IntOrString>, Option<&IntOrString>) {
-    let ru = d
-        .spec
-        .strategy
-        .as_ref()
-        .and_then(|s| s.rolling_update.as_ref());
-    (
-        ru.and_then(|r| r.max_surge.as_ref()),
-        ru.and_then(|r| r.max_unavailable.as_ref()),
-    )
+    let ru = d.spec.strategy.as_ref().and_then(|s| s.rolling_update.as_ref());
+    (ru.and_then(|r| r.max_surge.as_ref()), ru.and_then(|r| r.max_unavailable.as_ref()))
 }
 
 /// ResolveFenceposts: surge rounds up, unavailable rounds down, both zero means one unavailable.
@@ -67,9 +55,7 @@ pub fn max_surge(d: &Deployment) -> i32 {
         return 0;
     }
     let (s, u) = rolling_params(d);
-    resolve_fenceposts(s, u, replicas(d))
-        .map(|(s, _)| s)
-        .unwrap_or(0)
+    resolve_fenceposts(s, u, replicas(d)).map(|(s, _)| s).unwrap_or(0)
 }
 
 pub fn max_unavailable(d: &Deployment) -> i32 {
@@ -95,16 +81,10 @@ pub fn status_replicas(rs: &ReplicaSet) -> i32 {
     rs.status.as_ref().map(|s| s.replicas).unwrap_or(0)
 }
 pub fn available_replicas(rs: &ReplicaSet) -> i32 {
-    rs.status
-        .as_ref()
-        .and_then(|s| s.available_replicas)
-        .unwrap_or(0)
+    rs.status.as_ref().and_then(|s| s.available_replicas).unwrap_or(0)
 }
 pub fn ready_replicas(rs: &ReplicaSet) -> i32 {
-    rs.status
-        .as_ref()
-        .and_then(|s| s.ready_replicas)
-        .unwrap_or(0)
+    rs.status.as_ref().and_then(|s| s.ready_replicas).unwrap_or(0)
 }
 
 pub fn replica_count<'a>(rss: impl IntoIterator<Item = &'a ReplicaSet>) -> i32 {
@@ -121,21 +101,12 @@ pub fn ready_count<'a>(rss: impl IntoIterator<Item = &'a ReplicaSet>) -> i32 {
 }
 
 /// NewRSNewReplicas: how many replicas the new ReplicaSet may have now.
-pub fn new_rs_new_replicas(
-    d: &Deployment,
-    all: &[&ReplicaSet],
-    new_rs: &ReplicaSet,
-) -> Result<i32, String> {
+pub fn new_rs_new_replicas(d: &Deployment, all: &[&ReplicaSet], new_rs: &ReplicaSet) -> Result<i32, String> {
     if is_recreate(d) {
         return Ok(replicas(d));
     }
     if !is_rolling(d) {
-        let t = d
-            .spec
-            .strategy
-            .as_ref()
-            .and_then(|s| s.type_.clone())
-            .unwrap_or_default();
+        let t = d.spec.strategy.as_ref().and_then(|s| s.type_.clone()).unwrap_or_default();
         return Err(format!("deployment type {t} isn't supported"));
     }
     let (surge, _) = rolling_params(d);
@@ -150,11 +121,7 @@ pub fn new_rs_new_replicas(
 }
 
 fn labels_without_hash(t: &PodTemplateSpec) -> BTreeMap<String, String> {
-    let mut l = t
-        .metadata
-        .as_ref()
-        .and_then(|m| m.labels.clone())
-        .unwrap_or_default();
+    let mut l = t.metadata.as_ref().and_then(|m| m.labels.clone()).unwrap_or_default();
     l.remove(POD_TEMPLATE_HASH);
     l
 }
@@ -181,38 +148,26 @@ pub fn equal_ignore_hash(a: &PodTemplateSpec, b: &PodTemplateSpec) -> bool {
 pub fn by_creation(a: &ReplicaSet, b: &ReplicaSet) -> Ordering {
     let ta = a.metadata.creation_timestamp.as_ref().map(|t| t.0);
     let tb = b.metadata.creation_timestamp.as_ref().map(|t| t.0);
-    ta.cmp(&tb)
-        .then_with(|| a.metadata.name.cmp(&b.metadata.name))
+    ta.cmp(&tb).then_with(|| a.metadata.name.cmp(&b.metadata.name))
 }
 
 /// ReplicaSetsBySizeOlder: larger first, then older first.
 pub fn by_size_older(a: &ReplicaSet, b: &ReplicaSet) -> Ordering {
-    spec_replicas(b)
-        .cmp(&spec_replicas(a))
-        .then_with(|| by_creation(a, b))
+    spec_replicas(b).cmp(&spec_replicas(a)).then_with(|| by_creation(a, b))
 }
 
 /// ReplicaSetsBySizeNewer: larger first, then newer first.
 pub fn by_size_newer(a: &ReplicaSet, b: &ReplicaSet) -> Ordering {
-    spec_replicas(b)
-        .cmp(&spec_replicas(a))
-        .then_with(|| by_creation(b, a))
+    spec_replicas(b).cmp(&spec_replicas(a)).then_with(|| by_creation(b, a))
 }
 
 /// ReplicaSetsByRevision: lower revision first, ties by creation.
 pub fn by_revision(a: &ReplicaSet, b: &ReplicaSet) -> Ordering {
-    revision(a)
-        .cmp(&revision(b))
-        .then_with(|| by_creation(a, b))
+    revision(a).cmp(&revision(b)).then_with(|| by_creation(a, b))
 }
 
 pub fn revision(rs: &ReplicaSet) -> i64 {
-    rs.metadata
-        .annotations
-        .as_ref()
-        .and_then(|a| a.get(REVISION))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
+    rs.metadata.annotations.as_ref().and_then(|a| a.get(REVISION)).and_then(|v| v.parse().ok()).unwrap_or(0)
 }
 
 pub fn max_revision<'a>(rss: impl IntoIterator<Item = &'a ReplicaSet>) -> i64 {
@@ -223,13 +178,7 @@ pub fn max_revision<'a>(rss: impl IntoIterator<Item = &'a ReplicaSet>) -> i64 {
 pub fn find_new_rs(d: &Deployment, rss: &[ReplicaSet]) -> Option<usize> {
     let mut idx: Vec<usize> = (0..rss.len()).collect();
     idx.sort_by(|&a, &b| by_creation(&rss[a], &rss[b]));
-    idx.into_iter().find(|&i| {
-        rss[i]
-            .spec
-            .template
-            .as_ref()
-            .is_some_and(|t| equal_ignore_hash(t, &d.spec.template))
-    })
+    idx.into_iter().find(|&i| rss[i].spec.template.as_ref().is_some_and(|t| equal_ignore_hash(t, &d.spec.template)))
 }
 
 pub fn is_active(rs: &ReplicaSet) -> bool {
@@ -237,14 +186,7 @@ pub fn is_active(rs: &ReplicaSet) -> bool {
 }
 
 fn annotation_i32(rs: &ReplicaSet, key: &str) -> Option<i32> {
-    rs.metadata
-        .annotations
-        .as_ref()?
-        .get(key)?
-        .parse::<u32>()
-        .ok()
-        .filter(|v| *v <= i32::MAX as u32)
-        .map(|v| v as i32)
+    rs.metadata.annotations.as_ref()?.get(key)?.parse::<u32>().ok().filter(|v| *v <= i32::MAX as u32).map(|v| v as i32)
 }
 
 /// IsSaturated: the ReplicaSet runs exactly the Deployment's replicas, all available.
@@ -253,9 +195,7 @@ pub fn is_saturated(d: &Deployment, rs: Option<&ReplicaSet>) -> bool {
     let Some(desired) = annotation_i32(rs, DESIRED_REPLICAS) else {
         return false;
     };
-    spec_replicas(rs) == replicas(d)
-        && desired == replicas(d)
-        && available_replicas(rs) == replicas(d)
+    spec_replicas(rs) == replicas(d) && desired == replicas(d) && available_replicas(rs) == replicas(d)
 }
 
 pub fn replicas_annotations_need_update(rs: &ReplicaSet, desired: i32, max: i32) -> bool {
@@ -277,10 +217,7 @@ pub fn set_replicas_annotations(rs: &mut ReplicaSet, desired: i32, max: i32) -> 
 }
 
 fn skip_copy(key: &str) -> bool {
-    matches!(
-        key,
-        LAST_APPLIED | REVISION | REVISION_HISTORY | DESIRED_REPLICAS | MAX_REPLICAS | ROLLBACK_TO
-    )
+    matches!(key, LAST_APPLIED | REVISION | REVISION_HISTORY | DESIRED_REPLICAS | MAX_REPLICAS | ROLLBACK_TO)
 }
 
 /// SetNewReplicaSetAnnotations: copies the Deployment's annotations, moves the revision
@@ -360,11 +297,7 @@ pub fn compute_hash(template: &PodTemplateSpec, collision_count: Option<i32>) ->
             h = h.wrapping_mul(0x0100_0193);
         }
     };
-    feed(
-        serde_json::to_string(template)
-            .unwrap_or_default()
-            .as_bytes(),
-    );
+    feed(serde_json::to_string(template).unwrap_or_default().as_bytes());
     if let Some(c) = collision_count {
         let mut buf = [0u8; 8];
         buf[..4].copy_from_slice(&(c as u32).to_le_bytes());
@@ -376,31 +309,16 @@ pub fn compute_hash(template: &PodTemplateSpec, collision_count: Option<i32>) ->
 /// rand.SafeEncodeString.
 pub fn safe_encode(s: &str) -> String {
     const ALPHANUMS: &[u8] = crate::sim::rng::ALPHANUMS;
-    s.bytes()
-        .map(|b| ALPHANUMS[b as usize % ALPHANUMS.len()] as char)
-        .collect()
+    s.bytes().map(|b| ALPHANUMS[b as usize % ALPHANUMS.len()] as char).collect()
 }
 
 // ---- conditions ----
 
-pub fn get_condition<'a>(
-    status: &'a DeploymentStatus,
-    kind: &str,
-) -> Option<&'a DeploymentCondition> {
-    status
-        .conditions
-        .as_ref()?
-        .iter()
-        .find(|c| c.type_.as_deref() == Some(kind))
+pub fn get_condition<'a>(status: &'a DeploymentStatus, kind: &str) -> Option<&'a DeploymentCondition> {
+    status.conditions.as_ref()?.iter().find(|c| c.type_.as_deref() == Some(kind))
 }
 
-pub fn new_condition(
-    kind: &str,
-    status: &str,
-    reason: &str,
-    message: String,
-    now: &Time,
-) -> DeploymentCondition {
+pub fn new_condition(kind: &str, status: &str, reason: &str, message: String, now: &Time) -> DeploymentCondition {
     DeploymentCondition {
         type_: Some(kind.into()),
         status: Some(status.into()),
@@ -419,8 +337,7 @@ pub fn set_condition(status: &mut DeploymentStatus, mut cond: DeploymentConditio
             return;
         }
         if cur.status == cond.status {
-            cond.last_transition_time
-                .clone_from(&cur.last_transition_time);
+            cond.last_transition_time.clone_from(&cur.last_transition_time);
         }
     }
     remove_condition(status, cond.type_.as_deref().unwrap_or(""));
@@ -437,9 +354,7 @@ pub fn remove_condition(status: &mut DeploymentStatus, kind: &str) {
 }
 
 pub fn has_progress_deadline(d: &Deployment) -> bool {
-    d.spec
-        .progress_deadline_seconds
-        .is_some_and(|p| p != i32::MAX)
+    d.spec.progress_deadline_seconds.is_some_and(|p| p != i32::MAX)
 }
 
 /// DeploymentComplete.
