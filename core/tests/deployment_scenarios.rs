@@ -177,3 +177,16 @@ fn same_seed_same_trace_bytes() {
     assert_eq!(dump(&a), dump(&b));
     assert!(dump(&a).contains("\"actor\":\"deployment-controller\""));
 }
+
+#[test]
+fn min_ready_seconds_delays_availability() {
+    let d = deployment("slow", 2, &rolling("1", "0"), "", "nginx:1.25")
+        .replace("  replicas: 2\n", "  replicas: 2\n  minReadySeconds: 10\n");
+    let (_, out) = run(&format!(
+        "kubectl apply -f - <<EOF\n{d}EOF\nadvance 5s\nkubectl get deploy slow\nadvance 10s\nkubectl get deploy slow\n"
+    ));
+    let tables: Vec<&str> = out.split("$ ").filter(|s| s.starts_with("kubectl get")).collect();
+    // Ready at 2s, available 10s later.
+    assert!(tables[0].contains("slow   2/2     2            0"), "{out}");
+    assert!(tables[1].contains("slow   2/2     2            2"), "{out}");
+}

@@ -497,3 +497,85 @@ fn cluster_starts_with_three_ready_nodes() {
     assert_eq!(nodes.len(), 3);
     assert!(nodes.iter().all(|n| kubeloop::cluster::nodes::node_ready(n.as_node().unwrap())));
 }
+
+#[test]
+fn cleanup_deployment_tables() {
+    use kubeloop::controllers::deployment::sync::cleanup_deployment;
+    let count_after = |rss: Vec<ReplicaSet>, limit: i32| {
+        let mut rss = rss;
+        with_ctx(&mut rss, |ctx, rss| {
+            let mut d = deploy(1, i(0), i(1));
+            d.spec.revision_history_limit = Some(limit);
+            let old = rss.clone();
+            cleanup_deployment(ctx, &old, &d).unwrap();
+            let left: Vec<String> =
+                ctx.store.list(kubeloop::api::Kind::ReplicaSet, None).map(|o| o.name().to_string()).collect();
+            left
+        })
+    };
+    let rs_status = |name: &str, spec: i32, status: i32, created: i64, rev: &str| {
+        let mut r = rs(name, spec, 0, created);
+        r.status.as_mut().unwrap().replicas = status;
+        // Synced with its (store-assigned) generation 1, as the fixtures' RSs are with theirs.
+        r.status.as_mut().unwrap().observed_generation = Some(1);
+        if !rev.is_empty() {
+            r.metadata.annotations = Some(BTreeMap::from([(REVISION.to_string(), rev.to_string())]));
+        }
+        r
+    };
+    // TestDeploymentController_cleanupDeployment: (RSs, limit) -> deletions
+    let rows: Vec<(Vec<ReplicaSet>, i32, usize)> = vec![
+        (vec![rs_status("foo-1", 0, 0, 0, ""), rs_status("foo-2", 0, 0, 0, ""), rs_status("foo-3", 0, 0, 0, "")], 1, 2),
+        (
+            vec![
+                rs_status("foo-1", 0, 0, 0, ""),
+                rs_status("foo-2", 0, 1, 0, ""),
+                rs_status("foo-3", 1, 0, 0, ""),
+                rs_status("foo-4", 1, 1, 0, ""),
+            ],
+            0,
+            1,
+        ),
+        (vec![rs_status("foo-1", 0, 0, 0, ""), rs_status("foo-2", 0, 0, 0, "")], 0, 2),
+        (vec![rs_status("foo-1", 1, 1, 0, ""), rs_status("foo-2", 1, 1, 0, "")], 0, 0),
+        (
+            vec![rs_status("foo-1", 0, 0, 0, ""), rs_status("foo-2", 0, 0, 0, ""), rs_status("foo-3", 0, 0, 0, "")],
+            i32::MAX,
+            0,
+        ),
+    ];
+    for (n, (rss, limit, deletions)) in rows.into_iter().enumerate() {
+        let before = rss.len();
+        assert_eq!(before - count_after(rss, limit).len(), deletions, "row {n}");
+    }
+    // TestDeploymentController_cleanupDeploymentOrder: (name, spec, revision) in creation order, limit -> deleted
+    let rows: Vec<(Vec<(&str, i32, &str)>, i32, Vec<&str>)> = vec![
+        (vec![("foo-1", 0, "1"), ("foo-2", 0, "2")], 1, vec!["foo-1"]),
+        (vec![("foo-1", 0, "2"), ("foo-2", 0, "1")], 1, vec!["foo-2"]),
+        (vec![("foo-1", 0, "1"), ("foo-2", 0, "")], 1, vec!["foo-2"]),
+        (vec![("foo-1", 0, ""), ("foo-2", 0, "2")], 1, vec!["foo-1"]),
+        (vec![("foo-1", 1, "1"), ("foo-2", 0, "2"), ("foo-3", 0, "3")], 1, vec!["foo-2"]),
+        (vec![("foo-1", 1, "1"), ("foo-2", 1, "2"), ("foo-3", 0, "3")], 1, vec![]),
+        (vec![("foo-1", 0, "3"), ("foo-2", 0, "1"), ("foo-3", 0, "4"), ("foo-4", 0, "2")], 2, vec!["foo-2", "foo-4"]),
+    ];
+    for (n, (spec, limit, deleted)) in rows.into_iter().enumerate() {
+        let rss: Vec<ReplicaSet> =
+            spec.iter().enumerate().map(|(k, (name, r, rev))| rs_status(name, *r, *r, k as i64 * 60, rev)).collect();
+        let left = count_after(rss, limit);
+        let gone: Vec<&str> = spec.iter().map(|(n, _, _)| *n).filter(|n| !left.iter().any(|l| l == n)).collect();
+        assert_eq!(gone, deleted, "order row {n}");
+    }
+}
+
+#[test]
+fn replica_set_names() {
+    // TestGenerateReplicaSetName
+    use kubeloop::controllers::deployment::sync::replica_set_name;
+    assert_eq!(replica_set_name("my-deployment", "abcde12345"), "my-deployment-abcde12345");
+    assert_eq!(replica_set_name(&"a".repeat(242), "abcde12345"), format!("{}-abcde12345", "a".repeat(242)));
+    assert_eq!(replica_set_name(&"b".repeat(250), "abcde12345"), format!("{}-abcde12345", "b".repeat(242)));
+    assert_eq!(
+        replica_set_name(&"d".repeat(252), &"h".repeat(252)),
+        format!("{}-{}", "d".repeat(252), "h".repeat(252))
+    );
+}

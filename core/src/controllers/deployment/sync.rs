@@ -93,7 +93,7 @@ fn create_new_rs(
     let labels = meta.labels.clone();
     let mut selector = d.spec.selector.clone();
     selector.match_labels.get_or_insert_with(Default::default).insert(POD_TEMPLATE_HASH.into(), hash.clone());
-    let name = format!("{}-{}", d.metadata.name.as_deref().unwrap_or(""), hash);
+    let name = replica_set_name(d.metadata.name.as_deref().unwrap_or(""), &hash);
     let owner = Object::Deployment(d.clone());
     let mut new_rs = ReplicaSet {
         metadata: ObjectMeta {
@@ -159,6 +159,14 @@ fn create_new_rs(
         *d = write_status(ctx, d)?;
     }
     Ok(created)
+}
+
+/// generateReplicaSetName: `<deployment>-<hash>`, the deployment part cut so the name
+/// stays a valid DNS subdomain (253 characters) when the hash leaves room.
+pub fn replica_set_name(deployment: &str, hash: &str) -> String {
+    let max = 253usize.saturating_sub(hash.len() + 1);
+    let prefix = if max > 0 && deployment.len() > max { &deployment[..max] } else { deployment };
+    format!("{prefix}-{hash}")
 }
 
 /// sync: scaling and status for paused Deployments and scaling events.
