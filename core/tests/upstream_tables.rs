@@ -101,7 +101,8 @@ fn with_ctx<T>(rss: &mut Vec<ReplicaSet>, f: impl FnOnce(&mut Ctx, &mut Vec<Repl
 #[test]
 fn resolve_fenceposts_table() {
     // TestResolveFenceposts
-    let rows: [(Option<IntOrString>, Option<IntOrString>, i32, Result<(i32, i32), ()>); 7] = [
+    type Row = (Option<IntOrString>, Option<IntOrString>, i32, Result<(i32, i32), ()>);
+    let rows: [Row; 7] = [
         (Some(s("0%")), Some(s("0%")), 0, Ok((0, 1))),
         (Some(s("39%")), Some(s("39%")), 10, Ok((4, 3))),
         (Some(s("oops")), Some(s("39%")), 10, Err(())),
@@ -549,7 +550,8 @@ fn cleanup_deployment_tables() {
         assert_eq!(before - count_after(rss, limit).len(), deletions, "row {n}");
     }
     // TestDeploymentController_cleanupDeploymentOrder: (name, spec, revision) in creation order, limit -> deleted
-    let rows: Vec<(Vec<(&str, i32, &str)>, i32, Vec<&str>)> = vec![
+    type OrderRow<'a> = (Vec<(&'a str, i32, &'a str)>, i32, Vec<&'a str>);
+    let rows: Vec<OrderRow> = vec![
         (vec![("foo-1", 0, "1"), ("foo-2", 0, "2")], 1, vec!["foo-1"]),
         (vec![("foo-1", 0, "2"), ("foo-2", 0, "1")], 1, vec!["foo-2"]),
         (vec![("foo-1", 0, "1"), ("foo-2", 0, "")], 1, vec!["foo-2"]),
