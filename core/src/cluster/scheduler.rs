@@ -34,9 +34,14 @@ pub struct Scheduler {
     placed: HashMap<String, Placed>,
     /// Pods that did not fit; retried when the cluster changes.
     unschedulable: BTreeSet<String>,
+    allocatable: HashMap<String, (String, (i128, i128, i64))>,
 }
 
 pub const NAME: &str = "default-scheduler";
+
+/// Queued when the cluster changes (a node, freed resources): its sync moves every
+/// unschedulable pod back to the queue, as MoveAllToActiveOrBackoffQueue does.
+const RETRY_KEY: &str = "\u{0}retry-unschedulable";
 
 /// Sum of container requests (init containers take the max), in milli-units.
 pub fn pod_requests(p: &Pod) -> (i128, i128) {
@@ -60,6 +65,20 @@ fn counts(p: &Pod) -> bool {
 }
 
 impl Scheduler {
+    /// A node's allocatable CPU, memory and pod count, parsed once per node version.
+    fn allocatable(&mut self, n: &Node) -> (i128, i128, i64) {
+        let name = n.metadata.name.clone().unwrap_or_default();
+        let rv = n.metadata.resource_version.clone().unwrap_or_default();
+        match self.allocatable.get(&name) {
+            Some((v, a)) if *v == rv => *a,
+            _ => {
+                let a = allocatable(n);
+                self.allocatable.insert(name, (rv, a));
+                a
+            }
+        }
+    }
+
     fn forget(&mut self, uid: &str) {
         if let Some(pl) = self.placed.remove(uid) {
             if let Some(u) = self.usage.get_mut(&pl.node) {
@@ -121,7 +140,7 @@ impl Controller for Scheduler {
                     let freed = self.placed.contains_key(uid);
                     self.forget(uid);
                     if freed {
-                        out.extend(self.unschedulable.iter().cloned());
+                        out.push(RETRY_KEY.into());
                     }
                 } else {
                     self.assume(p);
@@ -132,12 +151,18 @@ impl Controller for Scheduler {
                     out.push(key_of(&ev.object));
                 }
             }
-            Kind::Node => out.extend(self.unschedulable.iter().cloned()),
+            Kind::Node => out.push(RETRY_KEY.into()),
             _ => {}
         }
     }
 
     fn sync(&mut self, key: &str, ctx: &mut Ctx) -> Result<(), String> {
+        if key == RETRY_KEY {
+            for k in &self.unschedulable {
+                ctx.requeue_after(0, k.clone());
+            }
+            return Ok(());
+        }
         let (ns, name) = split_key(key);
         let Some(obj) = ctx.store.get_named(Kind::Pod, ns, name).cloned() else {
             return Ok(());
@@ -155,15 +180,16 @@ impl Controller for Scheduler {
         let empty = NodeUsage::default();
         for n in nodes.iter().filter_map(|o| o.as_node()) {
             let nn = n.metadata.name.as_deref().unwrap_or("");
+            let alloc = self.allocatable(n);
             let usage = self.usage.get(nn).unwrap_or(&empty);
-            let failed = filter(p, n, usage, cpu, memory);
+            let failed = filter(p, n, usage, alloc, cpu, memory);
             if !failed.is_empty() {
                 for r in failed {
                     *reasons.entry(r).or_default() += 1;
                 }
                 continue;
             }
-            let (acpu, amem, _) = allocatable(n);
+            let (acpu, amem, _) = alloc;
             // Fewest pods of this workload, then least requested share, then fewest pods.
             let requested = if acpu > 0 && amem > 0 {
                 ((usage.cpu_milli + cpu) * 1000 / acpu) + ((usage.memory_milli + memory) * 1000 / amem)
@@ -272,7 +298,7 @@ fn allocatable(n: &Node) -> (i128, i128, i64) {
 }
 
 /// The filter plugins in upstream order; the first that fails names the reasons.
-fn filter(p: &Pod, n: &Node, usage: &NodeUsage, cpu: i128, memory: i128) -> Vec<String> {
+fn filter(p: &Pod, n: &Node, usage: &NodeUsage, alloc: (i128, i128, i64), cpu: i128, memory: i128) -> Vec<String> {
     let tolerations = p.spec.as_ref().and_then(|s| s.tolerations.as_ref());
     if n.spec.as_ref().and_then(|s| s.unschedulable) == Some(true) && !tolerates(tolerations, &unschedulable_taint()) {
         return vec!["node(s) were unschedulable".into()];
@@ -291,7 +317,7 @@ fn filter(p: &Pod, n: &Node, usage: &NodeUsage, cpu: i128, memory: i128) -> Vec<
     if !node_selector_matches(p, n) {
         return vec!["node(s) didn't match Pod's node affinity/selector".into()];
     }
-    let (acpu, amem, apods) = allocatable(n);
+    let (acpu, amem, apods) = alloc;
     let mut out = Vec::new();
     if usage.pods + 1 > apods {
         out.push("Too many pods".into());

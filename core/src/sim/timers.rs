@@ -35,11 +35,7 @@ impl Timers {
 
     /// Drops every pending timer of this key.
     pub fn cancel(&mut self, controller: usize, key: &str) {
-        if let Some(e) = self.epochs.get_mut(&(controller, key.to_string())) {
-            *e += 1;
-        } else if self.heap.iter().any(|Reverse(t)| t.controller == controller && t.key == key) {
-            self.epochs.insert((controller, key.to_string()), 1);
-        }
+        *self.epochs.entry((controller, key.to_string())).or_insert(0) += 1;
     }
 
     fn live(&self, t: &Timer) -> bool {
