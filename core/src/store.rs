@@ -246,6 +246,12 @@ impl Store {
             }
         }
         defaults::apply(&mut obj);
+        if kind.namespaced() {
+            let ns = obj.namespace().to_string();
+            if self.get_named(Kind::Namespace, "", &ns).is_none() {
+                return Err(ApiError::NotFound { kind: Kind::Namespace, name: ns });
+            }
+        }
         let errors = validation::validate_create(&obj);
         if !errors.is_empty() {
             let name = obj.name().to_string();
@@ -418,7 +424,9 @@ mod tests {
     use crate::manifest;
 
     fn store() -> Store {
-        Store::new(Clock::new(parse_rfc3339("2026-01-01T00:00:00Z").unwrap()), 1)
+        let mut s = Store::new(Clock::new(parse_rfc3339("2026-01-01T00:00:00Z").unwrap()), 1);
+        s.create(object("apiVersion: v1\nkind: Namespace\nmetadata: {name: default}\n"), "test").unwrap();
+        s
     }
 
     fn object(yaml: &str) -> Object {
@@ -433,13 +441,17 @@ mod tests {
             .unwrap();
         assert_eq!(d.namespace(), "default");
         assert_eq!(d.meta().generation, Some(1));
-        assert_eq!(d.meta().resource_version.as_deref(), Some("1"));
+        assert_eq!(d.meta().resource_version.as_deref(), Some("2"));
         let d = d.as_deployment().unwrap();
         assert_eq!(d.spec.replicas, Some(1));
         assert_eq!(d.spec.progress_deadline_seconds, Some(600));
         let c = &d.spec.template.spec.as_ref().unwrap().containers[0];
         assert_eq!(c.image_pull_policy.as_deref(), Some("Always"));
-        assert_eq!(s.trace.len(), 1);
+        assert_eq!(s.trace.len(), 2);
+        let err = s
+            .create(object("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: nope}\n"), "kubectl")
+            .unwrap_err();
+        assert_eq!(err.to_string(), "Error from server (NotFound): namespaces \"nope\" not found");
     }
 
     #[test]

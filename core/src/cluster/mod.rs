@@ -23,7 +23,7 @@ pub fn new_cluster(start: jiff::Timestamp, seed: u64) -> Engine {
             Box::new(nodes::NodeStatusController),
         ],
     );
-    for n in nodes::default_nodes() {
+    for n in nodes::default_namespaces().into_iter().chain(nodes::default_nodes()) {
         let _ = engine.store.create(n, "kubeloop");
     }
     let _ = engine.drain();

@@ -21,6 +21,27 @@ fn default_capacity() -> BTreeMap<String, Quantity> {
         .collect()
 }
 
+/// The namespaces every cluster starts with.
+pub fn default_namespaces() -> Vec<Object> {
+    ["default", "kube-node-lease", "kube-public", "kube-system"]
+        .into_iter()
+        .map(|name| {
+            Object::Namespace(k8s_openapi::api::core::v1::Namespace {
+                metadata: ObjectMeta {
+                    name: Some(name.to_string()),
+                    labels: Some(BTreeMap::from([("kubernetes.io/metadata.name".to_string(), name.to_string())])),
+                    ..Default::default()
+                },
+                spec: Some(k8s_openapi::api::core::v1::NamespaceSpec { finalizers: Some(vec!["kubernetes".into()]) }),
+                status: Some(k8s_openapi::api::core::v1::NamespaceStatus {
+                    phase: Some("Active".into()),
+                    conditions: None,
+                }),
+            })
+        })
+        .collect()
+}
+
 /// The default cluster: `node-1..3` in `zone-a..c`, 4 CPU, 16Gi, 110 pods each.
 pub fn default_nodes() -> Vec<Object> {
     (1..=3)

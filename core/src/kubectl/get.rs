@@ -165,6 +165,7 @@ fn columns(kind: Kind, wide: bool) -> (Vec<String>, ()) {
         ),
         Kind::Event => (&["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"], &[]),
         Kind::ConfigMap => (&["NAME", "DATA", "AGE"], &[]),
+        Kind::Namespace => (&["NAME", "STATUS", "AGE"], &[]),
         _ => (&["NAME", "AGE"], &[]),
     };
     let mut h: Vec<String> = base.iter().map(|s| s.to_string()).collect();
@@ -344,6 +345,9 @@ fn row(engine: &Engine, o: &Object, wide: bool, now: i64) -> Vec<String> {
             (cm.data.as_ref().map_or(0, |d| d.len()) + cm.binary_data.as_ref().map_or(0, |d| d.len())).to_string(),
             age,
         ],
+        Object::Namespace(ns) => {
+            vec![name, ns.status.as_ref().and_then(|s| s.phase.clone()).unwrap_or_default(), age]
+        }
         _ => vec![name, age],
     };
     if cells.is_empty() {

@@ -87,8 +87,10 @@ impl Args {
                     a.flags.insert(long.to_string(), "true".into());
                 }
             } else if t.len() > 1 && t.starts_with('-') && t != "-" {
-                let short = &t[1..2];
-                let rest = &t[2..];
+                let mut chars = t[1..].chars();
+                let first = chars.next().map(String::from).unwrap_or_default();
+                let short = first.as_str();
+                let rest = chars.as_str();
                 if VALUE_FLAGS.contains(&short) {
                     let v = if !rest.is_empty() {
                         rest.trim_start_matches('=').to_string()

@@ -46,7 +46,7 @@ pub fn reconcile_old_replica_sets(ctx: &mut Ctx, sets: &mut Sets, d: &Deployment
     let all_pods = replica_count(&sets.all);
     let min_available = replicas(d) - max_unavailable(d);
     let new_unavailable = sets.new_rs().map(|rs| spec_replicas(rs) - available_replicas(rs)).unwrap_or(0);
-    let max_scaled_down = all_pods - min_available - new_unavailable;
+    let max_scaled_down = all_pods.saturating_sub(min_available).saturating_sub(new_unavailable);
     if max_scaled_down <= 0 {
         return Ok(false);
     }

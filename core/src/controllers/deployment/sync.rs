@@ -232,7 +232,7 @@ pub fn scale(ctx: &mut Ctx, d: &Deployment, sets: &mut Sets) -> Result<(), Strin
     }
     let mut active: Vec<usize> = (0..sets.all.len()).filter(|&i| is_active(&sets.all[i])).collect();
     let all_replicas = replica_count(active.iter().map(|&i| &sets.all[i]));
-    let allowed = if replicas(d) > 0 { replicas(d) + max_surge(d) } else { 0 };
+    let allowed = if replicas(d) > 0 { replicas(d).saturating_add(max_surge(d)) } else { 0 };
     let to_add = allowed - all_replicas;
     let op = match to_add.cmp(&0) {
         std::cmp::Ordering::Greater => {
@@ -251,7 +251,7 @@ pub fn scale(ctx: &mut Ctx, d: &Deployment, sets: &mut Sets) -> Result<(), Strin
         let rs = &sets.all[i];
         if to_add != 0 {
             let p = rs_proportion(rs, d, to_add, added);
-            sizes.push(spec_replicas(rs) + p);
+            sizes.push(spec_replicas(rs).saturating_add(p));
             added += p;
         } else {
             sizes.push(spec_replicas(rs));
@@ -259,7 +259,7 @@ pub fn scale(ctx: &mut Ctx, d: &Deployment, sets: &mut Sets) -> Result<(), Strin
     }
     for (n, &i) in active.iter().enumerate() {
         if n == 0 && to_add != 0 {
-            sizes[0] = (sizes[0] + to_add - added).max(0);
+            sizes[0] = sizes[0].saturating_add(to_add - added).max(0);
         }
         let (_, rs) = scale_replica_set(ctx, &sets.all[i], sizes[n], d, op)?;
         sets.all[i] = rs;
@@ -287,7 +287,7 @@ pub fn rs_fraction(rs: &ReplicaSet, d: &Deployment) -> i32 {
     if replicas(d) == 0 {
         return -spec_replicas(rs);
     }
-    let deployment_max = replicas(d) + max_surge(d);
+    let deployment_max = replicas(d).saturating_add(max_surge(d));
     let annotated = rs
         .metadata
         .annotations
@@ -330,7 +330,7 @@ pub fn scale_replica_set(
     op: &str,
 ) -> Result<(bool, ReplicaSet), String> {
     let size_changed = spec_replicas(rs) != new_scale;
-    let max = replicas(d) + max_surge(d);
+    let max = replicas(d).saturating_add(max_surge(d));
     if !size_changed && !replicas_annotations_need_update(rs, replicas(d), max) {
         return Ok((false, rs.clone()));
     }

@@ -88,16 +88,16 @@ pub fn ready_replicas(rs: &ReplicaSet) -> i32 {
 }
 
 pub fn replica_count<'a>(rss: impl IntoIterator<Item = &'a ReplicaSet>) -> i32 {
-    rss.into_iter().map(spec_replicas).sum()
+    rss.into_iter().map(spec_replicas).fold(0, i32::saturating_add)
 }
 pub fn actual_count<'a>(rss: impl IntoIterator<Item = &'a ReplicaSet>) -> i32 {
-    rss.into_iter().map(status_replicas).sum()
+    rss.into_iter().map(status_replicas).fold(0, i32::saturating_add)
 }
 pub fn available_count<'a>(rss: impl IntoIterator<Item = &'a ReplicaSet>) -> i32 {
-    rss.into_iter().map(available_replicas).sum()
+    rss.into_iter().map(available_replicas).fold(0, i32::saturating_add)
 }
 pub fn ready_count<'a>(rss: impl IntoIterator<Item = &'a ReplicaSet>) -> i32 {
-    rss.into_iter().map(ready_replicas).sum()
+    rss.into_iter().map(ready_replicas).fold(0, i32::saturating_add)
 }
 
 /// NewRSNewReplicas: how many replicas the new ReplicaSet may have now.
@@ -112,7 +112,7 @@ pub fn new_rs_new_replicas(d: &Deployment, all: &[&ReplicaSet], new_rs: &Replica
     let (surge, _) = rolling_params(d);
     let max_surge = scaled_value(surge.unwrap_or(&IntOrString::Int(0)), replicas(d), true)?;
     let current = replica_count(all.iter().copied());
-    let max_total = replicas(d) + max_surge;
+    let max_total = replicas(d).saturating_add(max_surge);
     if current >= max_total {
         return Ok(spec_replicas(new_rs));
     }
@@ -271,7 +271,7 @@ pub fn set_new_rs_annotations(
             }
         }
     }
-    if !exists && set_replicas_annotations(rs, replicas(d), replicas(d) + max_surge(d)) {
+    if !exists && set_replicas_annotations(rs, replicas(d), replicas(d).saturating_add(max_surge(d))) {
         changed = true;
     }
     changed
