@@ -87,6 +87,9 @@ fn template() -> k8s_openapi::api::core::v1::PodTemplateSpec {
 /// Runs `f` with a store holding the ReplicaSets (so scaling writes succeed).
 fn with_ctx<T>(rss: &mut Vec<ReplicaSet>, f: impl FnOnce(&mut Ctx, &mut Vec<ReplicaSet>) -> T) -> T {
     let mut store = Store::new(kubeloop::api::time::Clock::new(parse_rfc3339("2026-01-01T00:00:00Z").unwrap()), 0);
+    for ns in kubeloop::cluster::nodes::default_namespaces() {
+        store.create(ns, "test").unwrap();
+    }
     for r in rss.iter_mut() {
         let created = store.create(kubeloop::api::Object::ReplicaSet(r.clone()), "test").unwrap();
         let mut stored = created.as_replica_set().unwrap().clone();
