@@ -34,7 +34,8 @@ pub struct Scheduler {
     placed: HashMap<String, Placed>,
     /// Pods that did not fit; retried when the cluster changes.
     unschedulable: BTreeSet<String>,
-    allocatable: HashMap<String, (String, (i128, i128, i64))>,
+    /// Nodes with their parsed allocatable resources; rebuilt when a node changes.
+    nodes: Option<Vec<(std::rc::Rc<Object>, (i128, i128, i64))>>,
 }
 
 pub const NAME: &str = "default-scheduler";
@@ -65,18 +66,16 @@ fn counts(p: &Pod) -> bool {
 }
 
 impl Scheduler {
-    /// A node's allocatable CPU, memory and pod count, parsed once per node version.
-    fn allocatable(&mut self, n: &Node) -> (i128, i128, i64) {
-        let name = n.metadata.name.clone().unwrap_or_default();
-        let rv = n.metadata.resource_version.clone().unwrap_or_default();
-        match self.allocatable.get(&name) {
-            Some((v, a)) if *v == rv => *a,
-            _ => {
-                let a = allocatable(n);
-                self.allocatable.insert(name, (rv, a));
-                a
-            }
-        }
+    /// Every node with its allocatable CPU, memory and pod count, parsed once per change.
+    fn node_table(&mut self, store: &Store) -> Vec<(std::rc::Rc<Object>, (i128, i128, i64))> {
+        self.nodes
+            .get_or_insert_with(|| {
+                store
+                    .list(Kind::Node, None)
+                    .map(|o| (o.clone(), o.as_node().map(allocatable).unwrap_or((0, 0, 0))))
+                    .collect()
+            })
+            .clone()
     }
 
     fn forget(&mut self, uid: &str) {
@@ -151,7 +150,10 @@ impl Controller for Scheduler {
                     out.push(key_of(&ev.object));
                 }
             }
-            Kind::Node => out.push(RETRY_KEY.into()),
+            Kind::Node => {
+                self.nodes = None;
+                out.push(RETRY_KEY.into());
+            }
             _ => {}
         }
     }
@@ -172,15 +174,16 @@ impl Controller for Scheduler {
             self.unschedulable.remove(key);
             return Ok(());
         }
-        let nodes: Vec<std::rc::Rc<Object>> = ctx.store.list(Kind::Node, None).cloned().collect();
+        let nodes = self.node_table(ctx.store);
         let (cpu, memory) = pod_requests(p);
         let owner = owner_uid(p);
         let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
         let mut best: Option<(i64, i128, i64, &str)> = None;
         let empty = NodeUsage::default();
-        for n in nodes.iter().filter_map(|o| o.as_node()) {
+        for (o, alloc) in &nodes {
+            let Some(n) = o.as_node() else { continue };
+            let alloc = *alloc;
             let nn = n.metadata.name.as_deref().unwrap_or("");
-            let alloc = self.allocatable(n);
             let usage = self.usage.get(nn).unwrap_or(&empty);
             let failed = filter(p, n, usage, alloc, cpu, memory);
             if !failed.is_empty() {
