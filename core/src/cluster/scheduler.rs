@@ -28,6 +28,9 @@ struct Placed {
     owner: String,
 }
 
+/// A node and its allocatable (milli-CPU, milli-bytes, pods).
+type NodeEntry = (std::rc::Rc<Object>, (i128, i128, i64));
+
 #[derive(Default)]
 pub struct Scheduler {
     usage: HashMap<String, NodeUsage>,
@@ -35,7 +38,7 @@ pub struct Scheduler {
     /// Pods that did not fit; retried when the cluster changes.
     unschedulable: BTreeSet<String>,
     /// Nodes with their parsed allocatable resources; rebuilt when a node changes.
-    nodes: Option<Vec<(std::rc::Rc<Object>, (i128, i128, i64))>>,
+    nodes: Option<Vec<NodeEntry>>,
 }
 
 pub const NAME: &str = "default-scheduler";
@@ -67,7 +70,7 @@ fn counts(p: &Pod) -> bool {
 
 impl Scheduler {
     /// Every node with its allocatable CPU, memory and pod count, parsed once per change.
-    fn node_table(&mut self, store: &Store) -> Vec<(std::rc::Rc<Object>, (i128, i128, i64))> {
+    fn node_table(&mut self, store: &Store) -> Vec<NodeEntry> {
         self.nodes
             .get_or_insert_with(|| {
                 store
