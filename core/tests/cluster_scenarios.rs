@@ -174,3 +174,23 @@ fn rollout_pause_resume_restart() {
     assert!(out.contains("deployment.apps/my-app restarted"), "{out}");
     assert!(out.contains("1         <none>\n2         <none>\n3         <none>"), "{out}");
 }
+
+#[test]
+fn describe_shows_status_conditions_and_events() {
+    let (_, out) = run("kubectl apply -f my-app.yaml\nsettle\nkubectl describe deployment my-app\nkubectl describe pods\nkubectl describe rs\nkubectl describe deploy nope\n");
+    for want in [
+        "Name:                   my-app\n",
+        "Replicas:               3 desired | 3 updated | 3 total | 3 available | 0 unavailable\n",
+        "RollingUpdateStrategy:  25% max unavailable, 25% max surge\n",
+        "  Progressing    True    NewReplicaSetAvailable\n",
+        "OldReplicaSets:  <none>\n",
+        "  Normal  ScalingReplicaSet  2s    deployment-controller  Scaled up replica set my-app-",
+        "Controlled By:  ReplicaSet/my-app-",
+        "    State:          Running\n",
+        "  Normal  Scheduled  2s    default-scheduler  Successfully assigned default/my-app-",
+        "Pods Status:    3 Running / 0 Waiting / 0 Succeeded / 0 Failed\n",
+        "Error from server (NotFound): deployments.apps \"nope\" not found",
+    ] {
+        assert!(out.contains(want), "missing {want:?} in\n{out}");
+    }
+}

@@ -100,7 +100,8 @@ struct Ctr {
     last: Option<Terminated>,
     current: Option<Terminated>,
     ever_started: bool,
-    id: u64,
+    /// The runtime's id of the current container, 64 hex digits.
+    id: String,
 }
 
 #[derive(Clone, Debug)]
@@ -121,7 +122,6 @@ pub struct Kubelet {
     /// Images each node has pulled.
     images: HashSet<(String, String)>,
     next_ip: HashMap<String, u32>,
-    next_container_id: u64,
 }
 
 impl Controller for Kubelet {
@@ -200,7 +200,7 @@ impl Kubelet {
                 last: None,
                 current: None,
                 ever_started: false,
-                id: 0,
+                id: String::new(),
             });
         }
         PodRun {
@@ -345,8 +345,8 @@ impl Kubelet {
                 true
             }
             Phase::Creating { until } if until <= now => {
-                self.next_container_id += 1;
-                c.id = self.next_container_id;
+                let rng = &mut ctx.store.rng;
+                c.id = (0..4).map(|_| rng.hex16()).collect();
                 ctx.event(obj, "Normal", "Created", format!("Created container: {}", c.name));
                 ctx.event(obj, "Normal", "Started", format!("Started container {}", c.name));
                 c.ever_started = true;
@@ -423,14 +423,14 @@ impl Kubelet {
             let mut cs = ContainerStatus {
                 name: c.name.clone(),
                 image: c.image.clone(),
-                image_id: String::new(),
+                image_id: if c.ever_started { image_id(&c.image) } else { String::new() },
                 restart_count: c.restarts,
                 ready: false,
                 started: Some(false),
                 ..Default::default()
             };
             if c.ever_started {
-                cs.container_id = Some(format!("containerd://{:064x}", c.id.wrapping_mul(0x9e37_79b9_7f4a_7c15)));
+                cs.container_id = Some(format!("containerd://{}", c.id));
             }
             if let Some(l) = c.last.as_ref().filter(|_| c.restarts > 0 || !matches!(c.phase, Phase::Done)) {
                 if c.current.is_none() || c.restarts > 0 {
@@ -667,6 +667,30 @@ fn qos_class(p: &Pod) -> &'static str {
     }
 }
 
+/// A stable digest-style image ID: `docker.io/library/nginx@sha256:...` for `nginx:1.25`.
+fn image_id(image: &str) -> String {
+    let name = image.split('@').next().unwrap_or(image);
+    let repo = match name.rsplit_once(':') {
+        Some((r, tag)) if !tag.contains('/') => r,
+        _ => name,
+    };
+    let repo = match repo.split_once('/') {
+        None => format!("docker.io/library/{repo}"),
+        Some((host, _)) if host.contains('.') || host.contains(':') || host == "localhost" => repo.to_string(),
+        Some(_) => format!("docker.io/{repo}"),
+    };
+    let mut digest = String::new();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for round in 0..4u8 {
+        for b in image.bytes().chain([round]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        digest.push_str(&format!("{h:016x}"));
+    }
+    format!("{repo}@sha256:{digest}")
+}
+
 /// Go's time.Duration.String for whole seconds: 10s, 1m20s, 5m0s.
 pub fn go_duration(ms: i64) -> String {
     let s = ms / 1000;
@@ -690,6 +714,14 @@ fn format_secs(ms: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::go_duration;
+
+    #[test]
+    fn image_ids() {
+        assert!(super::image_id("nginx:1.25").starts_with("docker.io/library/nginx@sha256:"));
+        assert!(super::image_id("quay.io/org/app:v1").starts_with("quay.io/org/app@sha256:"));
+        assert!(super::image_id("localhost:5000/app").starts_with("localhost:5000/app@sha256:"));
+        assert_eq!(super::image_id("nginx:1.25").len(), "docker.io/library/nginx@sha256:".len() + 64);
+    }
 
     #[test]
     fn durations_print_like_go() {

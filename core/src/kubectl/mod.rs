@@ -2,6 +2,7 @@
 //! server, printing what kubectl prints.
 
 pub mod apply;
+pub mod describe;
 pub mod get;
 pub mod mutate;
 pub mod rollout;
@@ -154,8 +155,9 @@ pub fn run(engine: &mut Engine, tokens: &[String], files: &dyn Files) -> Output 
         "set" => mutate::set(engine, &args),
         "scale" => mutate::scale(engine, &args),
         "delete" => mutate::delete(engine, &args, files),
+        "describe" => describe::describe(engine, &args),
         "rollout" => rollout::rollout(engine, &args),
-        other => Output::err(format!("error: unknown command \"{other}\" for \"kubectl\" (kubeloop supports apply, get, set image, scale, rollout, delete)")),
+        other => Output::err(format!("error: unknown command \"{other}\" for \"kubectl\" (kubeloop supports apply, get, describe, set image, scale, rollout, delete)")),
     };
     if let Err(e) = engine.drain() {
         let mut out = out;
