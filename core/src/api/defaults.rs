@@ -33,9 +33,36 @@ pub fn apply(obj: &mut Object) {
                 pod_spec(s);
                 s.enable_service_links.get_or_insert(true);
                 s.priority.get_or_insert(0);
+                admission(s);
             }
         }
         _ => {}
+    }
+}
+
+/// What admission plugins add to every pod: the ServiceAccount plugin's account name,
+/// DefaultTolerationSeconds' not-ready/unreachable tolerations, Priority's policy.
+fn admission(s: &mut PodSpec) {
+    if s.service_account_name.as_deref().is_none_or(str::is_empty) {
+        s.service_account_name = Some("default".into());
+    }
+    s.service_account.get_or_insert_with(|| s.service_account_name.clone().unwrap_or_default());
+    s.preemption_policy.get_or_insert_with(|| "PreemptLowerPriority".into());
+    for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
+        let tolerations = s.tolerations.get_or_insert_with(Vec::new);
+        let covered = tolerations.iter().any(|t| {
+            (t.key.as_deref() == Some(key) || (t.key.is_none() && t.operator.as_deref() == Some("Exists")))
+                && t.effect.as_deref().is_none_or(|e| e.is_empty() || e == "NoExecute")
+        });
+        if !covered {
+            tolerations.push(k8s_openapi::api::core::v1::Toleration {
+                key: Some(key.into()),
+                operator: Some("Exists".into()),
+                effect: Some("NoExecute".into()),
+                toleration_seconds: Some(300),
+                value: None,
+            });
+        }
     }
 }
 
