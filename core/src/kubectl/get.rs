@@ -70,10 +70,12 @@ pub fn get(engine: &mut Engine, args: &Args) -> Output {
             Some(n) => match store.get_named(*kind, if kind.namespaced() { &ns } else { "" }, n) {
                 Some(o) => vec![o.clone()],
                 None => {
-                    out.push(Output::err(format!(
-                        "Error from server (NotFound): {} {n:?} not found",
-                        kind.resource_plural()
-                    )));
+                    if !args.has(&["ignore-not-found"]) {
+                        out.push(Output::err(format!(
+                            "Error from server (NotFound): {} {n:?} not found",
+                            kind.resource_plural()
+                        )));
+                    }
                     continue;
                 }
             },
@@ -111,6 +113,8 @@ pub fn get(engine: &mut Engine, args: &Args) -> Output {
         other => return Output::err(format!("error: unable to match a printer suitable for the output format \"{other}\", allowed formats are: json,name,wide,yaml")),
     }
     let wide = output == "wide";
+    let show_labels = args.has(&["show-labels"]);
+    let no_headers = args.has(&["no-headers"]);
     let now = engine.store.clock.now_ms;
     let mut printed_any = false;
     for (kind, objs) in &groups {
@@ -127,19 +131,28 @@ pub fn get(engine: &mut Engine, args: &Args) -> Output {
             if all_ns && kind.namespaced() {
                 cells.insert(0, o.namespace().to_string());
             }
+            if show_labels {
+                let labels: Vec<String> = o.labels().into_iter().flatten().map(|(k, v)| format!("{k}={v}")).collect();
+                cells.push(if labels.is_empty() { "<none>".into() } else { labels.join(",") });
+            }
             rows.push(cells);
         }
         if all_ns && kind.namespaced() {
             header.insert(0, "NAMESPACE".into());
         }
-        rows.insert(0, header);
+        if show_labels {
+            header.push("LABELS".into());
+        }
+        if !no_headers {
+            rows.insert(0, header);
+        }
         if printed_any {
             out.stdout.push('\n');
         }
         out.stdout.push_str(&get_table(&rows));
         printed_any = true;
     }
-    if !printed_any && out.stderr.is_empty() {
+    if !printed_any && out.stderr.is_empty() && !args.has(&["ignore-not-found"]) {
         let namespaced = wanted.iter().all(|(k, _)| k.namespaced());
         out.stderr = if namespaced && !all_ns {
             format!("No resources found in {ns} namespace.\n")

@@ -140,6 +140,44 @@ pub fn unknown_type(t: &str) -> String {
     format!("error: the server doesn't have a resource type \"{t}\"")
 }
 
+/// Flags each command understands; anything else is refused, never silently ignored.
+fn allowed_flags(verb: &str, sub: Option<&str>) -> &'static [&'static str] {
+    match (verb, sub) {
+        ("apply", _) => &["f", "filename", "prune", "all", "l", "selector"],
+        ("get", _) => {
+            &["l", "selector", "o", "output", "A", "all-namespaces", "show-labels", "no-headers", "ignore-not-found"]
+        }
+        ("describe", _) => &[],
+        ("set", _) => &[],
+        ("scale", _) => &["replicas", "current-replicas"],
+        ("delete", _) => {
+            &["f", "filename", "cascade", "grace-period", "force", "wait", "all", "now", "ignore-not-found"]
+        }
+        ("rollout", Some("status")) => &["watch", "w", "timeout", "revision"],
+        ("rollout", Some("history")) => &["revision"],
+        ("rollout", Some("undo")) => &["to-revision"],
+        _ => &[],
+    }
+}
+
+fn check_flags(verb: &str, args: &Args) -> Result<(), String> {
+    let allowed = allowed_flags(verb, args.positional.first().map(String::as_str));
+    for flag in args.flags.keys() {
+        if flag == "n" || flag == "namespace" || allowed.contains(&flag.as_str()) {
+            continue;
+        }
+        let dashes = if flag.chars().count() == 1 { "-" } else { "--" };
+        return Err(match flag.as_str() {
+            "dry-run" | "field-selector" | "sort-by" | "watch" | "w" | "record" | "server-side" | "overwrite"
+            | "kustomize" | "k" => {
+                format!("error: kubeloop does not support {dashes}{flag} for \"kubectl {verb}\" yet")
+            }
+            _ => format!("error: unknown flag: {dashes}{flag}\nSee 'kubectl {verb} --help' for usage."),
+        });
+    }
+    Ok(())
+}
+
 /// Runs one kubectl command line (without the leading `kubectl`).
 pub fn run(engine: &mut Engine, tokens: &[String], files: &dyn Files) -> Output {
     let Some((verb, rest)) = tokens.split_first() else {
@@ -149,6 +187,9 @@ pub fn run(engine: &mut Engine, tokens: &[String], files: &dyn Files) -> Output 
         Ok(a) => a,
         Err(e) => return Output::err(format!("error: {e}")),
     };
+    if let Err(e) = check_flags(verb, &args) {
+        return Output::err(e);
+    }
     let out = match verb.as_str() {
         "apply" => apply::apply(engine, &args, files),
         "get" => get::get(engine, &args),

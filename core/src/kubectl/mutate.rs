@@ -87,6 +87,16 @@ pub fn scale(engine: &mut Engine, args: &Args) -> Output {
     let Some(live) = engine.store.get_named(kind, &ns, &name).cloned() else {
         return not_found(kind, &name);
     };
+    if let Some(expected) = args.get(&["current-replicas"]).and_then(|v| v.parse::<i32>().ok()).filter(|v| *v >= 0) {
+        let current = match &*live {
+            Object::Deployment(d) => d.spec.replicas.unwrap_or(1),
+            Object::ReplicaSet(rs) => rs.spec.replicas.unwrap_or(1),
+            _ => expected,
+        };
+        if current != expected {
+            return Output::err(format!("error: Expected replicas to be {expected}, was {current}"));
+        }
+    }
     let mut obj = (*live).clone();
     match &mut obj {
         Object::Deployment(d) => d.spec.replicas = Some(replicas),

@@ -111,11 +111,16 @@ pub fn status_line(d: &Deployment) -> Result<(String, bool), String> {
 /// Watches the rollout in virtual time, printing each new status line, as kubectl does.
 fn status(engine: &mut Engine, args: &Args, ns: &str, name: &str) -> Output {
     let watch = args.get(&["watch", "w"]) != Some("false");
-    let timeout = args
-        .get(&["timeout"])
-        .and_then(|t| crate::api::time::parse_duration_ms(t).ok())
-        .filter(|t| *t > 0)
-        .unwrap_or(3_600_000);
+    let timeout = match args.get(&["timeout"]).map(crate::api::time::parse_duration_ms) {
+        None | Some(Ok(0)) => 3_600_000,
+        Some(Ok(t)) => t,
+        Some(Err(e)) => return Output::err(format!("error: invalid argument for \"--timeout\" flag: {e}")),
+    };
+    let wanted_revision = match args.get(&["revision"]).map(str::parse::<i64>) {
+        None => None,
+        Some(Ok(r)) if r >= 0 => Some(r),
+        _ => return Output::err("error: revision must be a positive integer"),
+    };
     let deadline = engine.now_ms() + timeout;
     let mut out = Output::default();
     let mut last = String::new();
@@ -125,6 +130,21 @@ fn status(engine: &mut Engine, args: &Args, ns: &str, name: &str) -> Output {
             out.push(Output::err("error: object has been deleted"));
             return out;
         };
+        if let Some(want) = wanted_revision.filter(|r| *r > 0) {
+            let running = d
+                .metadata
+                .annotations
+                .as_ref()
+                .and_then(|a| a.get(REVISION))
+                .and_then(|r| r.parse::<i64>().ok())
+                .unwrap_or(0);
+            if running != want {
+                out.push(Output::err(format!(
+                    "error: desired revision ({want}) is different from the running revision ({running})"
+                )));
+                return out;
+            }
+        }
         match status_line(&d) {
             Err(e) => {
                 out.push(Output::err(e));
