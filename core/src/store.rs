@@ -46,10 +46,22 @@ pub struct WatchEvent {
 /// Errors shaped like API statuses; Display is what kubectl prints.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ApiError {
-    NotFound { kind: Kind, name: String },
-    AlreadyExists { kind: Kind, name: String },
-    Invalid { kind: Kind, name: String, errors: Vec<FieldError> },
+    NotFound {
+        kind: Kind,
+        name: String,
+    },
+    AlreadyExists {
+        kind: Kind,
+        name: String,
+    },
+    Invalid {
+        kind: Kind,
+        name: String,
+        errors: Vec<FieldError>,
+    },
     BadRequest(String),
+    /// `Error from server (Forbidden): <message>`.
+    Forbidden(String),
     TooManyObjects(usize),
 }
 
@@ -66,6 +78,7 @@ impl fmt::Display for ApiError {
                 f.write_str(&validation::field::invalid_message(kind.name(), name, errors))
             }
             ApiError::BadRequest(m) => write!(f, "Error from server (BadRequest): {m}"),
+            ApiError::Forbidden(m) => write!(f, "Error from server (Forbidden): {m}"),
             ApiError::TooManyObjects(n) => write!(
                 f,
                 "Error from server (Forbidden): kubeloop limit reached: the cluster already holds {n} objects"
@@ -246,10 +259,27 @@ impl Store {
             }
         }
         defaults::apply(&mut obj);
+        if let Object::Namespace(n) = &mut obj {
+            // Namespace strategy PrepareForCreate: the namespace controller's finalizer, phase Active.
+            let fins = n.spec.get_or_insert_with(Default::default).finalizers.get_or_insert_with(Vec::new);
+            if !fins.iter().any(|f| f == "kubernetes") {
+                fins.push("kubernetes".into());
+            }
+            n.status.get_or_insert_with(Default::default).phase = Some("Active".into());
+        }
         if kind.namespaced() {
             let ns = obj.namespace().to_string();
-            if self.get_named(Kind::Namespace, "", &ns).is_none() {
-                return Err(ApiError::NotFound { kind: Kind::Namespace, name: ns });
+            match self.get_named(Kind::Namespace, "", &ns) {
+                None => return Err(ApiError::NotFound { kind: Kind::Namespace, name: ns }),
+                // The NamespaceLifecycle admission plugin.
+                Some(n) if n.is_deleting() && kind != Kind::Event => {
+                    return Err(ApiError::Forbidden(format!(
+                        "{} {:?} is forbidden: unable to create new content in namespace {ns} because it is being terminated",
+                        kind.resource_plural(),
+                        obj.name()
+                    )))
+                }
+                Some(_) => {}
             }
         }
         let errors = validation::validate_create(&obj);
@@ -308,8 +338,10 @@ impl Store {
         }
         let rv = self.next_rv();
         obj.meta_mut().resource_version = Some(rv);
-        let finished =
-            obj.is_deleting() && obj.meta().finalizers.as_ref().is_none_or(Vec::is_empty) && kind != Kind::Pod;
+        let finished = obj.is_deleting()
+            && obj.meta().finalizers.as_ref().is_none_or(Vec::is_empty)
+            && kind != Kind::Pod
+            && namespace_finalizers(&obj).is_none_or(Vec::is_empty);
         let obj = Rc::new(obj);
         self.index(&old, false);
         if finished {
@@ -350,6 +382,12 @@ impl Store {
             }
             None => 0,
         };
+        if key.kind == Kind::Namespace && matches!(key.name.as_str(), "default" | "kube-system" | "kube-public") {
+            return Err(ApiError::Forbidden(format!(
+                "namespaces {:?} is forbidden: this namespace may not be deleted",
+                key.name
+            )));
+        }
         if old.is_deleting() {
             // A second delete can only shorten a pod's grace period; grace 0 removes it.
             if key.kind == Kind::Pod && grace == 0 && old.meta().finalizers.as_ref().is_none_or(Vec::is_empty) {
@@ -363,10 +401,14 @@ impl Store {
             Some(Propagation::Foreground) => finalizers.push(FINALIZER_FOREGROUND.into()),
             _ => {}
         }
-        if grace == 0 && finalizers.is_empty() {
+        let spec_finalizers = namespace_finalizers(&old).is_some_and(|f| !f.is_empty());
+        if grace == 0 && finalizers.is_empty() && !spec_finalizers {
             return Ok(self.remove(key, actor, None));
         }
         let mut obj = (*old).clone();
+        if let Object::Namespace(ns) = &mut obj {
+            ns.status.get_or_insert_with(Default::default).phase = Some("Terminating".into());
+        }
         let rv = self.next_rv();
         let at = self.clock.now().checked_add(jiff::SignedDuration::from_secs(grace)).unwrap_or(self.clock.now());
         let m = obj.meta_mut();
@@ -381,6 +423,14 @@ impl Store {
         self.watch.push(WatchEvent { kind: WatchType::Modified, object: obj.clone(), old: Some(old) });
         self.record(actor, Verb::Update, obj.clone());
         Ok(obj)
+    }
+}
+
+/// A Namespace's spec.finalizers (the namespace controller's "kubernetes").
+fn namespace_finalizers(obj: &Object) -> Option<&Vec<String>> {
+    match obj {
+        Object::Namespace(n) => n.spec.as_ref().and_then(|s| s.finalizers.as_ref()),
+        _ => None,
     }
 }
 

@@ -194,3 +194,16 @@ fn describe_shows_status_conditions_and_events() {
         assert!(out.contains(want), "missing {want:?} in\n{out}");
     }
 }
+
+#[test]
+fn deleting_a_namespace_deletes_its_content_first() {
+    let ns = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n";
+    let (engine, out) = run(&format!(
+        "kubectl apply -f - <<EOF\n{ns}EOF\nkubectl apply -n team -f my-app.yaml\nsettle\nkubectl delete ns team --wait=false\nkubectl get ns team\nsettle\nkubectl get all -n team\nkubectl delete ns kube-system\n"
+    ));
+    assert!(out.contains("team   Terminating"), "{out}");
+    assert!(out.contains("No resources found in team namespace."), "{out}");
+    assert!(out.contains("namespaces \"kube-system\" is forbidden: this namespace may not be deleted"), "{out}");
+    assert!(engine.store.get_named(Kind::Namespace, "", "team").is_none());
+    assert_eq!(engine.store.list(Kind::Pod, None).count(), 0);
+}

@@ -21,6 +21,7 @@ pub fn new_cluster(start: jiff::Timestamp, seed: u64) -> Engine {
             Box::new(scheduler::Scheduler::default()),
             Box::new(kubelet::Kubelet::default()),
             Box::new(nodes::NodeStatusController),
+            Box::new(crate::controllers::namespace::NamespaceController),
         ],
     );
     for n in nodes::default_namespaces().into_iter().chain(nodes::default_nodes()) {

@@ -3,4 +3,5 @@
 pub mod controller_utils;
 pub mod deployment;
 pub mod gc;
+pub mod namespace;
 pub mod replicaset;

@@ -1,0 +1,58 @@
+//! The namespace controller (pkg/controller/namespace): a Namespace being deleted has
+//! its content deleted, then its `kubernetes` finalizer removed, and is gone.
+
+use crate::api::{Kind, Object};
+use crate::sim::controller::{Controller, Ctx};
+use crate::store::{ApiError, DeleteOptions, Store, WatchEvent, WatchType};
+
+#[derive(Default)]
+pub struct NamespaceController;
+
+impl Controller for NamespaceController {
+    fn name(&self) -> &'static str {
+        "namespace-controller"
+    }
+
+    fn keys_for(&mut self, ev: &WatchEvent, store: &Store, out: &mut Vec<String>) {
+        let o = &ev.object;
+        if o.kind() == Kind::Namespace && o.is_deleting() && ev.kind != WatchType::Deleted {
+            out.push(o.name().to_string());
+        } else if ev.kind == WatchType::Deleted && o.kind().namespaced() {
+            if store.get_named(Kind::Namespace, "", o.namespace()).is_some_and(|n| n.is_deleting()) {
+                out.push(o.namespace().to_string());
+            }
+        }
+    }
+
+    fn sync(&mut self, key: &str, ctx: &mut Ctx) -> Result<(), String> {
+        let Some(ns) = ctx.store.get_named(Kind::Namespace, "", key).cloned() else { return Ok(()) };
+        if !ns.is_deleting() {
+            return Ok(());
+        }
+        let content: Vec<_> = Kind::ALL
+            .iter()
+            .filter(|k| k.namespaced())
+            .flat_map(|k| ctx.store.list(*k, Some(key)))
+            .filter(|o| !o.is_deleting())
+            .map(|o| o.key())
+            .collect();
+        let remaining =
+            Kind::ALL.iter().filter(|k| k.namespaced()).any(|k| ctx.store.list(*k, Some(key)).next().is_some());
+        for k in content {
+            match ctx.store.delete(&k, DeleteOptions::default(), ctx.actor) {
+                Ok(_) | Err(ApiError::NotFound { .. }) => {}
+                Err(e) => return Err(e.to_string()),
+            }
+        }
+        if remaining {
+            return Ok(());
+        }
+        let mut done = (*ns).clone();
+        if let Object::Namespace(n) = &mut done {
+            if let Some(spec) = &mut n.spec {
+                spec.finalizers = None;
+            }
+        }
+        ctx.store.update(done, ctx.actor).map(|_| ()).map_err(|e| e.to_string())
+    }
+}
