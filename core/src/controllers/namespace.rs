@@ -17,10 +17,11 @@ impl Controller for NamespaceController {
         let o = &ev.object;
         if o.kind() == Kind::Namespace && o.is_deleting() && ev.kind != WatchType::Deleted {
             out.push(o.name().to_string());
-        } else if ev.kind == WatchType::Deleted && o.kind().namespaced() {
-            if store.get_named(Kind::Namespace, "", o.namespace()).is_some_and(|n| n.is_deleting()) {
-                out.push(o.namespace().to_string());
-            }
+        } else if ev.kind == WatchType::Deleted
+            && o.kind().namespaced()
+            && store.get_named(Kind::Namespace, "", o.namespace()).is_some_and(|n| n.is_deleting())
+        {
+            out.push(o.namespace().to_string());
         }
     }
 
