@@ -207,3 +207,23 @@ fn deleting_a_namespace_deletes_its_content_first() {
     assert!(engine.store.get_named(Kind::Namespace, "", "team").is_none());
     assert_eq!(engine.store.list(Kind::Pod, None).count(), 0);
 }
+
+#[test]
+fn pods_leave_deleted_nodes_and_no_execute_taints() {
+    let taint = "apiVersion: v1\nkind: Node\nmetadata:\n  name: node-2\nspec:\n  taints:\n  - {key: maintenance, effect: NoExecute}\n";
+    let (engine, out) = run(&format!(
+        "kubectl apply -f my-app.yaml\nsettle\nkubectl apply -f - <<EOF\n{taint}EOF\nsettle\nkubectl get nodes\nkubectl delete node node-1\nadvance 30s\nkubectl get pods -o wide\nsettle\n"
+    ));
+    assert!(
+        out.contains("node-1   Ready") && out.contains("node-3   Ready"),
+        "default nodes stay once pods run on them: {out}"
+    );
+    assert!(events(&engine, "TaintManagerEviction")
+        .iter()
+        .any(|m| m.starts_with("Marking for deletion Pod default/my-app-")));
+    // 30s after node-1 went, its pods are still within the 40s quarantine.
+    assert!(out.contains("node-1"), "{out}");
+    let pods: Vec<_> = engine.store.list(Kind::Pod, None).filter_map(|p| p.as_pod().cloned()).collect();
+    assert_eq!(pods.len(), 3);
+    assert!(pods.iter().all(|p| kubeloop::api::pod::node_name(p) == "node-3"), "only node-3 is usable");
+}

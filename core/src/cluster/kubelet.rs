@@ -122,6 +122,7 @@ pub struct Kubelet {
     /// Images each node has pulled.
     images: HashSet<(String, String)>,
     next_ip: HashMap<String, u32>,
+    subnets: HashMap<String, usize>,
 }
 
 impl Controller for Kubelet {
@@ -182,7 +183,12 @@ impl Controller for Kubelet {
 impl Kubelet {
     fn admit(&mut self, ctx: &mut Ctx, obj: &Object, p: &Pod, node: &str, knobs: &Knobs) -> PodRun {
         let now = ctx.now_ms();
-        let idx = crate::cluster::nodes::node_index(ctx.store, node);
+        // Each node gets its own pod CIDR (10.244.N.0/24) the first time a pod lands there.
+        let next_subnet = self.subnets.len();
+        let idx = *self
+            .subnets
+            .entry(node.to_string())
+            .or_insert_with(|| crate::cluster::nodes::node_index(ctx.store, node).max(next_subnet));
         let n = self.next_ip.entry(node.to_string()).or_insert(1);
         *n += 1;
         let ip = format!("10.244.{}.{}", idx, *n % 250 + 2);

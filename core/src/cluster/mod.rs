@@ -1,6 +1,7 @@
 //! The simulated cluster around the controllers: nodes, scheduler and kubelet.
 
 pub mod kubelet;
+pub mod node_lifecycle;
 pub mod nodes;
 pub mod scheduler;
 
@@ -22,6 +23,8 @@ pub fn new_cluster(start: jiff::Timestamp, seed: u64) -> Engine {
             Box::new(kubelet::Kubelet::default()),
             Box::new(nodes::NodeStatusController),
             Box::new(crate::controllers::namespace::NamespaceController),
+            Box::new(node_lifecycle::PodGarbageCollector::default()),
+            Box::new(node_lifecycle::TaintEvictionController),
         ],
     );
     for n in nodes::default_namespaces().into_iter().chain(nodes::default_nodes()) {

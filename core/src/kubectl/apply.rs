@@ -54,7 +54,7 @@ pub fn apply_objects(
     let mut result = ApplyResult::default();
     let mut applied: BTreeSet<ObjKey> = BTreeSet::new();
     if objs.iter().any(|m| m.object.kind() == Kind::Node) {
-        remove_default_nodes(engine, &objs);
+        remove_default_nodes(engine);
     }
     for m in &objs {
         let mut obj = m.object.clone();
@@ -104,21 +104,21 @@ pub fn apply_objects(
     result
 }
 
-fn remove_default_nodes(engine: &mut Engine, objs: &[ManifestObject]) {
-    let wanted: BTreeSet<String> =
-        objs.iter().filter(|m| m.object.kind() == Kind::Node).map(|m| m.object.name().to_string()).collect();
-    let defaults: Vec<ObjKey> = engine
-        .store
-        .list(Kind::Node, None)
-        .filter(|n| {
-            n.meta().annotations.as_ref().is_some_and(|a| a.contains_key(DEFAULT_NODE_ANNOTATION))
-                && !wanted.contains(n.name())
-        })
-        .map(|n| n.key())
-        .collect();
+/// The made-up default nodes give way to the input's nodes, as long as nothing runs on
+/// them yet; later, the input's nodes join them.
+fn remove_default_nodes(engine: &mut Engine) {
+    let defaults: Vec<ObjKey> =
+        engine.store.list(Kind::Node, None).filter(|n| is_default_node(n)).map(|n| n.key()).collect();
+    if defaults.iter().any(|k| engine.store.pods_on_node(&k.name).next().is_some()) {
+        return;
+    }
     for k in defaults {
         let _ = engine.store.delete(&k, DeleteOptions::default(), "kubeloop");
     }
+}
+
+fn is_default_node(n: &Object) -> bool {
+    n.meta().annotations.as_ref().is_some_and(|a| a.contains_key(DEFAULT_NODE_ANNOTATION))
 }
 
 /// The manifest as kubectl records it in last-applied-configuration.
@@ -161,6 +161,12 @@ fn apply_one(engine: &mut Engine, obj: Object) -> Result<String, ApiError> {
     let merged = merge3(&live.to_json(), &previous, &with_annotation);
     let mut merged_obj = kind.decode(merged).map_err(|(path, msg)| ApiError::BadRequest(format!("{path}: {msg}")))?;
     defaults::apply(&mut merged_obj);
+    if is_default_node(&merged_obj) {
+        // The user's own Node by that name is no longer a made-up default.
+        if let Some(a) = merged_obj.meta_mut().annotations.as_mut() {
+            a.remove(DEFAULT_NODE_ANNOTATION);
+        }
+    }
     if merged_obj.to_json() == live.to_json() {
         return Ok(format!("{label} unchanged\n"));
     }
