@@ -161,7 +161,8 @@ pub fn run(
     emit: &mut dyn FnMut(&Line, Output),
 ) {
     for line in lines {
-        let out = match &line.step {
+        let refused_before = engine.store.limit_refusals;
+        let mut out = match &line.step {
             Step::Kubectl { args, stdin } => kubectl::run(engine, args, &LineFiles { stdin: stdin.as_deref(), read }),
             Step::Advance(ms) => match engine.advance(*ms) {
                 Ok(()) => Output::default(),
@@ -176,6 +177,13 @@ pub fn run(
                 Err(e) => Output::err(e.to_string()),
             },
         };
+        let refused = engine.store.limit_refusals - refused_before;
+        if refused > 0 {
+            out.push(Output::err(format!(
+                "kubeloop: the cluster holds its limit of {} objects; {refused} creates were refused",
+                engine.store.limits.max_objects
+            )));
+        }
         emit(line, out);
     }
 }

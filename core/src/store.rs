@@ -117,6 +117,8 @@ pub struct Store {
     pub trace: Vec<TraceRecord>,
     /// Records dropped from the front of the trace by `limits.max_trace`.
     pub trace_dropped: usize,
+    /// Creates refused because `limits.max_objects` was reached.
+    pub limit_refusals: u64,
 }
 
 impl Store {
@@ -133,6 +135,7 @@ impl Store {
             watch: Vec::new(),
             trace: Vec::new(),
             trace_dropped: 0,
+            limit_refusals: 0,
         }
     }
 
@@ -242,6 +245,7 @@ impl Store {
     /// resourceVersion, generation and creationTimestamp; defaults and validates it.
     pub fn create(&mut self, mut obj: Object, actor: &'static str) -> Result<Rc<Object>, ApiError> {
         if self.objects.len() >= self.limits.max_objects {
+            self.limit_refusals += 1;
             return Err(ApiError::TooManyObjects(self.objects.len()));
         }
         let kind = obj.kind();
@@ -253,10 +257,17 @@ impl Store {
         } else {
             meta.namespace = None;
         }
-        if meta.name.as_deref().is_none_or(str::is_empty) {
-            if let Some(prefix) = meta.generate_name.clone().filter(|p| !p.is_empty()) {
-                meta.name = Some(format!("{prefix}{}", self.rng.suffix(5)));
+        let generated = meta.name.as_deref().is_none_or(str::is_empty);
+        let prefix = meta.generate_name.clone().filter(|p| !p.is_empty() && generated).map(|p| {
+            // names.SimpleNameGenerator: the base is cut to 58 characters, then 5 random ones.
+            let mut cut = p.len().min(58);
+            while !p.is_char_boundary(cut) {
+                cut -= 1;
             }
+            p[..cut].to_string()
+        });
+        if let Some(prefix) = &prefix {
+            meta.name = Some(format!("{prefix}{}", self.rng.suffix(5)));
         }
         defaults::apply(&mut obj);
         if let Object::Namespace(n) = &mut obj {
@@ -287,8 +298,16 @@ impl Store {
             let name = obj.name().to_string();
             return Err(ApiError::Invalid { kind, name, errors });
         }
-        if self.objects.contains_key(&obj.key()) {
-            return Err(ApiError::AlreadyExists { kind, name: obj.name().to_string() });
+        // A generated name that is taken is generated again (RetryGenerateName).
+        let mut attempts = 0;
+        while self.objects.contains_key(&obj.key()) {
+            match &prefix {
+                Some(p) if attempts < 8 => {
+                    attempts += 1;
+                    obj.meta_mut().name = Some(format!("{p}{}", self.rng.suffix(5)));
+                }
+                _ => return Err(ApiError::AlreadyExists { kind, name: obj.name().to_string() }),
+            }
         }
         let uid = self.rng.uid();
         let rv = self.next_rv();

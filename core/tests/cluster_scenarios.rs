@@ -51,7 +51,7 @@ fn get_yaml_round_trips_what_the_user_wrote_and_apply_is_idempotent() {
 fn prune_deletes_what_the_new_set_lacks() {
     let cm = |n: &str| format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {n}\ndata:\n  k: v\n");
     let (engine, out) = run(&format!(
-        "kubectl apply --prune -f - <<EOF\n{}---\n{}EOF\nkubectl apply --prune -f - <<EOF\n{}EOF\n",
+        "kubectl apply --prune --all -f - <<EOF\n{}---\n{}EOF\nkubectl apply --prune --all -f - <<EOF\n{}EOF\n",
         cm("a"),
         cm("b"),
         cm("a")
@@ -226,4 +226,20 @@ fn pods_leave_deleted_nodes_and_no_execute_taints() {
     let pods: Vec<_> = engine.store.list(Kind::Pod, None).filter_map(|p| p.as_pod().cloned()).collect();
     assert_eq!(pods.len(), 3);
     assert!(pods.iter().all(|p| kubeloop::api::pod::node_name(p) == "node-3"), "only node-3 is usable");
+}
+
+#[test]
+fn apply_and_delete_edge_cases_match_kubectl() {
+    let (_, out) = run("kubectl apply -f - <<EOF\n# nothing\nEOF\nkubectl apply --prune -f my-app.yaml\nkubectl apply -n other -f - <<EOF\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: default}\nEOF\n");
+    assert!(out.contains("error: no objects passed to apply"), "{out}");
+    assert!(out.contains("error: all resources selected for prune without explicitly passing --all."), "{out}");
+    assert!(out.contains("error: the namespace from the provided object \"default\" does not match the namespace \"other\". You must pass '--namespace=default' to perform this operation."), "{out}");
+    // The Deployment recreates a deleted ReplicaSet under the same name; kubectl waits on the uid.
+    let (engine, out) = run("kubectl apply -f my-app.yaml\nsettle\nkubectl delete rs --all\n");
+    assert!(out.contains("replicaset.apps \"my-app-") && !out.contains("timed out"), "{out}");
+    assert_eq!(engine.store.list(Kind::ReplicaSet, None).count(), 1);
+    let long = deployment(&"a".repeat(60), 1, &rolling("1", "0"), "", "nginx");
+    let (engine, _) = run(&format!("kubectl apply -f - <<EOF\n{long}EOF\nsettle\n"));
+    let pod = engine.store.list(Kind::Pod, None).next().unwrap().name().to_string();
+    assert_eq!(pod.len(), 63, "generateName cuts the base to 58 characters: {pod}");
 }

@@ -100,7 +100,10 @@ fn main() -> ExitCode {
     let mut engine = new_cluster(opts.start, opts.seed);
     let read = |p: &str| {
         let path = base.join(p);
-        std::fs::read_to_string(&path).map_err(|e| format!("the path {p:?} cannot be read: {e}"))
+        std::fs::read_to_string(&path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => format!("the path {p:?} does not exist"),
+            _ => format!("the path {p:?} cannot be read: {e}"),
+        })
     };
     let stdout = std::io::stdout();
     script::run(&mut engine, &lines, &read, &mut |line, out| {

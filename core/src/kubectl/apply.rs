@@ -27,10 +27,43 @@ pub fn apply(engine: &mut Engine, args: &Args, files: &dyn Files) -> Output {
         Ok(t) => t,
         Err(e) => return Output::err(format!("error: {e}")),
     };
-    apply_text(engine, &text, path, &args.namespace(), args.has(&["prune"])).output
+    let prune = if args.has(&["prune"]) {
+        match (args.has(&["all"]), args.get(&["l", "selector"])) {
+            (true, _) => Some(None),
+            (false, Some(sel)) => match crate::api::selector::Selector::parse(sel) {
+                Ok(s) => Some(Some(s)),
+                Err(e) => return Output::err(format!("error: {e}")),
+            },
+            (false, None) => return Output::err("error: all resources selected for prune without explicitly passing --all. To prune all resources, pass the --all flag. If you did not mean to prune all resources, specify a label selector"),
+        }
+    } else {
+        None
+    };
+    let objs = match manifest::parse(&text) {
+        Ok(objs) => objs,
+        Err(_) => return apply_text(engine, &text, path, "default", false).output,
+    };
+    if objs.is_empty() {
+        return Output::err("error: no objects passed to apply");
+    }
+    if let Some(ns) = args.get(&["n", "namespace"]) {
+        if let Some(m) = objs
+            .iter()
+            .find(|m| m.object.kind().namespaced() && !m.object.namespace().is_empty() && m.object.namespace() != ns)
+        {
+            return Output::err(format!(
+                "error: the namespace from the provided object {:?} does not match the namespace {ns:?}. You must pass '--namespace={}' to perform this operation.",
+                m.object.namespace(),
+                m.object.namespace()
+            ));
+        }
+    }
+    let source = if path == "-" { "STDIN" } else { path };
+    apply_selected(engine, objs, source, &args.namespace(), prune.as_ref()).output
 }
 
-/// Applies a whole manifest stream; on a parse error nothing is applied.
+/// Applies a whole manifest stream, pruning (with `prune`) every previously applied
+/// object it lacks; on a parse error nothing is applied.
 pub fn apply_text(engine: &mut Engine, text: &str, source: &str, namespace: &str, prune: bool) -> ApplyResult {
     match manifest::parse(text) {
         Ok(objs) => apply_objects(engine, objs, source, namespace, prune),
@@ -50,6 +83,18 @@ pub fn apply_objects(
     source: &str,
     namespace: &str,
     prune: bool,
+) -> ApplyResult {
+    apply_selected(engine, objs, source, namespace, prune.then_some(&None))
+}
+
+/// Applies objects; `prune` deletes previously applied objects (matching the selector,
+/// if one is given) that the set lacks.
+fn apply_selected(
+    engine: &mut Engine,
+    objs: Vec<ManifestObject>,
+    source: &str,
+    namespace: &str,
+    prune: Option<&Option<crate::api::selector::Selector>>,
 ) -> ApplyResult {
     let mut result = ApplyResult::default();
     let mut applied: BTreeSet<ObjKey> = BTreeSet::new();
@@ -86,12 +131,13 @@ pub fn apply_objects(
             }
         }
     }
-    if prune {
+    if let Some(selector) = prune {
         let stale: Vec<ObjKey> = Kind::ALL
             .iter()
             .filter(|k| **k != Kind::Event)
             .flat_map(|k| engine.store.list(*k, None))
             .filter(|o| o.meta().annotations.as_ref().is_some_and(|a| a.contains_key(LAST_APPLIED)) && !o.is_deleting())
+            .filter(|o| selector.as_ref().is_none_or(|s| s.matches(o.labels())))
             .map(|o| o.key())
             .filter(|k| !applied.contains(k))
             .collect();

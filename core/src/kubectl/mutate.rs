@@ -187,10 +187,10 @@ pub fn delete(engine: &mut Engine, args: &Args, files: &dyn Files) -> Output {
     let mut deleted = Vec::new();
     for key in keys {
         match engine.store.delete(&key, opts, "kubectl") {
-            Ok(_) => {
+            Ok(obj) => {
                 let op = if grace == Some(0) { "force deleted" } else { "deleted" };
                 out.stdout.push_str(&format!("{} {:?} {op}\n", key.kind.resource_singular(), key.name));
-                deleted.push(key);
+                deleted.push((key, obj.uid().to_string()));
             }
             Err(e) => out.push(Output::err(e.to_string())),
         }
@@ -203,7 +203,8 @@ pub fn delete(engine: &mut Engine, args: &Args, files: &dyn Files) -> Output {
                 out.push(Output::err(e.to_string()));
                 break;
             }
-            if deleted.iter().all(|k| engine.store.get(k).is_none()) {
+            // Waits on the uid: a controller may recreate an object with the same name.
+            if deleted.iter().all(|(k, uid)| engine.store.get(k).is_none_or(|o| o.uid() != uid)) {
                 break;
             }
             match engine.next_event_ms() {
