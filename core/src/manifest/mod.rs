@@ -156,7 +156,6 @@ fn unknown_fields(input: &Value, typed: &Value, path: &str, out: &mut Vec<String
                 match t.get(k) {
                     Some(tv) => unknown_fields(v, tv, &p, out),
                     None if v.is_null() => {}
-                    None if is_empty_default(v) => {}
                     None => out.push(p),
                 }
             }
@@ -168,12 +167,6 @@ fn unknown_fields(input: &Value, typed: &Value, path: &str, out: &mut Vec<String
         }
         _ => {}
     }
-}
-
-/// An empty map written in the input may be dropped by serialization of an optional
-/// struct; that is not an unknown field.
-fn is_empty_default(v: &Value) -> bool {
-    matches!(v, Value::Object(m) if m.is_empty())
 }
 
 /// Quantities may be written as YAML numbers (`cpu: 1`); the API accepts both forms.
