@@ -22,6 +22,21 @@ pub fn validate_create(obj: &Object) -> Vec<FieldError> {
     match obj {
         Object::Deployment(d) => errs.extend(deployment_spec(d)),
         Object::ReplicaSet(rs) => errs.extend(replica_set_spec(rs)),
+        Object::Pod(p) => match &p.spec {
+            Some(spec) => errs.extend(pod_spec(spec, "spec")),
+            None => errs.push(FieldError::required("spec.containers", "")),
+        },
+        Object::Node(n) => {
+            for (i, t) in n.spec.iter().flat_map(|s| s.taints.iter().flatten()).enumerate() {
+                if !["NoSchedule", "PreferNoSchedule", "NoExecute"].contains(&t.effect.as_str()) {
+                    errs.push(FieldError::not_supported(
+                        format!("spec.taints[{i}].effect"),
+                        t.effect.as_str(),
+                        &["NoSchedule", "PreferNoSchedule", "NoExecute"],
+                    ));
+                }
+            }
+        }
         _ => {}
     }
     errs
@@ -185,14 +200,33 @@ fn selector_and_template(sel: &LabelSelector, template: Option<&PodTemplateSpec>
     errs
 }
 
-/// The parts of ValidatePodSpec a workload template runs into.
+/// The parts of ValidatePodSpec a workload template runs into, then the
+/// ReplicaSet-template rules (restartPolicy Always, no activeDeadlineSeconds).
 fn pod_template_spec(template: &PodTemplateSpec) -> Vec<FieldError> {
-    let mut errs = Vec::new();
     let base = "spec.template.spec";
     let Some(spec) = &template.spec else {
-        errs.push(FieldError::required(format!("{base}.containers"), ""));
-        return errs;
+        return vec![FieldError::required(format!("{base}.containers"), "")];
     };
+    let mut errs = pod_spec(spec, base);
+    match spec.restart_policy.as_deref() {
+        Some("Always") | None => {}
+        Some(other) if ["OnFailure", "Never"].contains(&other) => {
+            errs.push(FieldError::not_supported(format!("{base}.restartPolicy"), other, &["Always"]))
+        }
+        Some(_) => {}
+    }
+    if spec.active_deadline_seconds.is_some() {
+        errs.push(FieldError::forbidden(
+            format!("{base}.activeDeadlineSeconds"),
+            "activeDeadlineSeconds in ReplicaSet is not Supported",
+        ));
+    }
+    errs
+}
+
+/// ValidatePodSpec: containers, restart and DNS policy, and resource quantities.
+pub fn pod_spec(spec: &k8s_openapi::api::core::v1::PodSpec, base: &str) -> Vec<FieldError> {
+    let mut errs = Vec::new();
     if spec.containers.is_empty() {
         errs.push(FieldError::required(format!("{base}.containers"), ""));
     }
@@ -213,6 +247,16 @@ fn pod_template_spec(template: &PodTemplateSpec) -> Vec<FieldError> {
         if c.image.as_deref().is_none_or(str::is_empty) {
             errs.push(FieldError::required(format!("{p}.image"), ""));
         }
+        for (n, port) in c.ports.iter().flatten().enumerate() {
+            if !(1..=65535).contains(&port.container_port) {
+                errs.push(FieldError::invalid(
+                    format!("{p}.ports[{n}].containerPort"),
+                    port.container_port,
+                    "must be between 1 and 65535, inclusive",
+                ));
+            }
+        }
+        errs.extend(resources(c.resources.as_ref(), &format!("{p}.resources")));
         if let Some(pp) = c.image_pull_policy.as_deref() {
             if !["Always", "IfNotPresent", "Never"].contains(&pp) {
                 errs.push(FieldError::not_supported(
@@ -227,14 +271,70 @@ fn pod_template_spec(template: &PodTemplateSpec) -> Vec<FieldError> {
         }
     }
     match spec.restart_policy.as_deref() {
-        Some("Always") | None => {}
-        Some(other) => errs.push(FieldError::not_supported(format!("{base}.restartPolicy"), other, &["Always"])),
+        None | Some("Always") | Some("OnFailure") | Some("Never") => {}
+        Some(other) => errs.push(FieldError::not_supported(
+            format!("{base}.restartPolicy"),
+            other,
+            &["Always", "OnFailure", "Never"],
+        )),
     }
-    if spec.active_deadline_seconds.is_some() {
-        errs.push(FieldError::forbidden(
-            format!("{base}.activeDeadlineSeconds"),
-            "activeDeadlineSeconds in ReplicaSet is not Supported",
-        ));
+    if let Some(dns) = spec.dns_policy.as_deref() {
+        if !["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"].contains(&dns) {
+            errs.push(FieldError::not_supported(
+                format!("{base}.dnsPolicy"),
+                dns,
+                &["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"],
+            ));
+        }
+    }
+    for (n, t) in spec.tolerations.iter().flatten().enumerate() {
+        if let Some(e) = t.effect.as_deref().filter(|e| !e.is_empty()) {
+            if !["NoSchedule", "PreferNoSchedule", "NoExecute"].contains(&e) {
+                errs.push(FieldError::not_supported(
+                    format!("{base}.tolerations[{n}].effect"),
+                    e,
+                    &["NoSchedule", "PreferNoSchedule", "NoExecute"],
+                ));
+            }
+        }
+    }
+    errs
+}
+
+/// Quantities parse, and requests stay within limits (ValidateResourceRequirements).
+fn resources(r: Option<&k8s_openapi::api::core::v1::ResourceRequirements>, path: &str) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let Some(r) = r else { return errs };
+    let mut parsed: [BTreeMap<String, i128>; 2] = [BTreeMap::new(), BTreeMap::new()];
+    for (n, (field, map)) in [("limits", &r.limits), ("requests", &r.requests)].into_iter().enumerate() {
+        for (k, q) in map.iter().flatten() {
+            match crate::api::quantity::parse_milli(&q.0) {
+                Some(v) if v >= 0 => {
+                    parsed[n].insert(k.clone(), v);
+                }
+                Some(_) => errs.push(FieldError::invalid(
+                    format!("{path}.{field}[{k}]"),
+                    q.0.as_str(),
+                    "must be greater than or equal to 0",
+                )),
+                None => errs.push(FieldError::invalid(
+                    format!("{path}.{field}[{k}]"),
+                    q.0.as_str(),
+                    "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+                )),
+            }
+        }
+    }
+    for (k, req) in &parsed[1] {
+        if parsed[0].get(k).is_some_and(|limit| req > limit) {
+            let q = r.requests.as_ref().and_then(|m| m.get(k)).map(|q| q.0.clone()).unwrap_or_default();
+            let l = r.limits.as_ref().and_then(|m| m.get(k)).map(|q| q.0.clone()).unwrap_or_default();
+            errs.push(FieldError::invalid(
+                format!("{path}.requests"),
+                q,
+                format!("must be less than or equal to {k} limit of {l}"),
+            ));
+        }
     }
     errs
 }
@@ -298,5 +398,39 @@ fn int_or_percent_value(v: &IntOrString) -> i32 {
     match v {
         IntOrString::Int(i) => *i,
         IntOrString::String(s) => parse_percent(s).unwrap_or(0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest;
+
+    fn errors(yaml: &str) -> Vec<String> {
+        let mut obj = manifest::parse(yaml).unwrap().remove(0).object;
+        crate::api::defaults::apply(&mut obj);
+        validate_create(&obj).iter().map(|e| e.to_string()).collect()
+    }
+
+    #[test]
+    fn pod_spec_rules() {
+        let errs = errors("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  restartPolicy: Sometimes\n  containers:\n  - {name: c, image: x, ports: [{containerPort: 99999}], resources: {requests: {cpu: '2'}, limits: {cpu: '1'}}}\n");
+        assert_eq!(
+            errs,
+            vec![
+                "spec.containers[0].ports[0].containerPort: Invalid value: 99999: must be between 1 and 65535, inclusive",
+                "spec.containers[0].resources.requests: Invalid value: \"2\": must be less than or equal to cpu limit of 1",
+                "spec.restartPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"OnFailure\", \"Never\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn deployment_template_restart_policy_must_be_always() {
+        let errs = errors("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n    spec:\n      restartPolicy: Never\n      containers: [{name: c, image: x}]\n");
+        assert_eq!(
+            errs,
+            vec!["spec.template.spec.restartPolicy: Unsupported value: \"Never\": supported values: \"Always\""]
+        );
     }
 }
