@@ -141,6 +141,16 @@ fn image_pull_failure_shows_err_image_pull_then_back_off() {
     assert!(out.contains("ImagePullBackOff"), "{out}");
     let failed = events(&engine, "Failed");
     assert!(failed.iter().any(|m| m == "Error: ErrImagePull"), "{failed:?}");
+    assert!(failed.iter().any(|m| m == "Error: ImagePullBackOff"), "{failed:?}");
+    assert!(events(&engine, "BackOff").iter().any(|m| m == "Back-off pulling image \"nginx:doesnotexist\""));
+    let never = deployment("never", 1, &rolling("1", "0"), "", "nginx:1.99")
+        .replace("        image: nginx:1.99\n", "        image: nginx:1.99\n        imagePullPolicy: Never\n");
+    let (engine, out) = run(&format!("kubectl apply -f - <<EOF\n{never}EOF\nsettle\nkubectl get pods\n"));
+    assert!(out.contains("ErrImageNeverPull"), "{out}");
+    assert_eq!(
+        events(&engine, "ErrImageNeverPull"),
+        vec!["Container image \"nginx:1.99\" is not present with pull policy of Never"]
+    );
 }
 
 #[test]

@@ -66,7 +66,11 @@ enum Phase {
     PullBackOff {
         at: i64,
         retry_at: i64,
+        /// The BackOff events go out once the status shows ImagePullBackOff.
+        reported: bool,
     },
+    /// imagePullPolicy Never and the node lacks the image.
+    NeverPull,
     Creating {
         until: i64,
     },
@@ -239,7 +243,13 @@ impl Kubelet {
             .and_then(|c| c.image_pull_policy.clone())
             .unwrap_or_else(|| if image_tag(image) == "latest" { "Always".into() } else { "IfNotPresent".into() });
         let present = self.images.contains(&(node.to_string(), image.to_string()));
-        if policy == "Never" || (present && policy != "Always") {
+        if policy == "Never" && !present {
+            let msg = format!("Container image {image:?} is not present with pull policy of Never");
+            ctx.event(obj, "Warning", "ErrImageNeverPull", msg.clone());
+            ctx.event(obj, "Warning", "Failed", "Error: ErrImageNeverPull".to_string());
+            return Phase::NeverPull;
+        }
+        if present && policy != "Always" {
             ctx.event(obj, "Normal", "Pulled", format!("Container image {image:?} already present on machine"));
             return Phase::Creating { until: now + knobs.start_ms };
         }
@@ -330,7 +340,7 @@ impl Kubelet {
                     } else {
                         (c.pull_backoff_ms * 2).min(MAX_BACKOFF_MS)
                     };
-                    c.phase = Phase::PullBackOff { at: until, retry_at: until + c.pull_backoff_ms };
+                    c.phase = Phase::PullBackOff { at: until, retry_at: until + c.pull_backoff_ms, reported: false };
                 } else {
                     self.images.insert((node.to_string(), c.image.clone()));
                     let secs = format_secs(knobs.pull_ms);
@@ -344,8 +354,13 @@ impl Kubelet {
                 }
                 true
             }
-            Phase::PullBackOff { at, retry_at } if retry_at <= now => {
-                let _ = at;
+            Phase::PullBackOff { at, retry_at, reported: false } if at + 1000 <= now && retry_at > now => {
+                ctx.event(obj, "Normal", "BackOff", format!("Back-off pulling image {:?}", c.image));
+                ctx.event(obj, "Warning", "Failed", "Error: ImagePullBackOff".to_string());
+                c.phase = Phase::PullBackOff { at, retry_at, reported: true };
+                true
+            }
+            Phase::PullBackOff { retry_at, .. } if retry_at <= now => {
                 ctx.event(obj, "Normal", "Pulling", format!("Pulling image {:?}", c.image));
                 c.phase = Phase::Pulling { until: retry_at + knobs.pull_ms };
                 true
@@ -464,6 +479,11 @@ impl Kubelet {
                             waiting += 1
                         }
                     }
+                }
+                Phase::NeverPull => {
+                    let msg = format!("Container image {:?} is not present with pull policy of Never", c.image);
+                    cs.state = Some(waiting_state("ErrImageNeverPull", Some(msg)));
+                    waiting += 1;
                 }
                 Phase::PullBackOff { at, .. } => {
                     let (reason, msg) = if now < at + 1000 {
@@ -638,7 +658,8 @@ fn next_due(run: &PodRun, now: i64) -> Option<i64> {
         .iter()
         .flat_map(|c| match &c.phase {
             Phase::Pulling { until } | Phase::Creating { until } | Phase::CrashBackOff { until } => vec![*until],
-            Phase::PullBackOff { at, retry_at } => vec![at + 1000, *retry_at],
+            Phase::PullBackOff { at, retry_at, .. } => vec![at + 1000, *retry_at],
+            Phase::NeverPull => vec![],
             Phase::Running { ready_at, exit, .. } => ready_at.iter().copied().chain(exit.map(|(t, _)| t)).collect(),
             Phase::Done => vec![],
         })
