@@ -173,11 +173,12 @@ fn desired_json(obj: &Object) -> Value {
     if let Value::Object(m) = &mut v {
         m.remove("status");
         if let Some(Value::Object(meta)) = m.get_mut("metadata") {
-            if let Some(Value::Object(a)) = meta.get_mut("annotations") {
-                a.remove(LAST_APPLIED);
-                if a.is_empty() {
-                    meta.remove("annotations");
+            // kubectl records an emptied annotations map as `"annotations":{}`.
+            match meta.entry("annotations").or_insert_with(|| Value::Object(Map::new())) {
+                Value::Object(a) => {
+                    a.remove(LAST_APPLIED);
                 }
+                other => *other = Value::Object(Map::new()),
             }
         }
     }
@@ -187,7 +188,10 @@ fn desired_json(obj: &Object) -> Value {
 fn apply_one(engine: &mut Engine, obj: Object) -> Result<String, ApiError> {
     let kind = obj.kind();
     let desired = desired_json(&obj);
-    let last_applied = serde_json::to_string(&desired).unwrap_or_default();
+    // kubectl stores the configuration as one JSON line ending in a newline.
+    let mut sorted = desired.clone();
+    super::yaml_out::sort_keys(&mut sorted);
+    let last_applied = format!("{}\n", serde_json::to_string(&sorted).unwrap_or_default());
     let label = format!("{}/{}", kind.resource_singular(), obj.name());
     let Some(live) = engine.store.get(&obj.key()).cloned() else {
         let mut obj = strip_status(obj);

@@ -93,7 +93,14 @@ pub fn get(engine: &mut Engine, args: &Args) -> Output {
     let with_kind = groups.len() > 1;
     match output {
         "yaml" | "json" => {
-            let items: Vec<Value> = groups.iter().flat_map(|(_, v)| v.iter().map(|o| o.to_json())).collect();
+            let items: Vec<Value> = groups
+                .iter()
+                .flat_map(|(_, v)| v.iter().map(|o| o.to_json()))
+                .map(|mut v| {
+                    super::yaml_out::sort_keys(&mut v);
+                    v
+                })
+                .collect();
             let single = wanted.iter().all(|(_, n)| n.is_some()) && items.len() == 1;
             let doc = if single { items.into_iter().next().unwrap_or(Value::Null) } else { json!({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}}) };
             if out.stderr.is_empty() || doc.get("items").is_none_or(|i| i.as_array().is_some_and(|a| !a.is_empty())) {

@@ -4,6 +4,22 @@
 
 use serde_json::Value;
 
+/// Object keys in alphabetical order at every level, as kubectl's map-based output has them.
+pub fn sort_keys(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            let mut entries: Vec<(String, Value)> = std::mem::take(m).into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            for (k, mut child) in entries {
+                sort_keys(&mut child);
+                m.insert(k, child);
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(sort_keys),
+        _ => {}
+    }
+}
+
 pub fn to_yaml(v: &Value) -> String {
     let mut out = String::new();
     write_value(v, 0, &mut out);
@@ -126,6 +142,11 @@ fn needs_quotes(s: &str) -> bool {
     if s.parse::<f64>().is_ok() || s.starts_with("0x") || s.starts_with("0o") {
         return true;
     }
+    // YAML 1.1 timestamps (2026-01-01, 2026-01-01T00:00:00Z) would read back as times.
+    let b = s.as_bytes();
+    if b.len() >= 8 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-' && b[5].is_ascii_digit() {
+        return true;
+    }
     let first = s.chars().next().unwrap_or(' ');
     if "-?:,[]{}#&*!|>'\"%@`".contains(first) {
         return true;
@@ -141,6 +162,13 @@ mod tests {
     #[test]
     fn kubectl_style() {
         let v = json!({"apiVersion": "apps/v1", "metadata": {"annotations": {"deployment.kubernetes.io/revision": "1"}, "name": "x"}, "spec": {"containers": [{"image": "nginx", "name": "app", "ports": [{"containerPort": 80}]}], "empty": {}}});
+        assert_eq!(
+            to_yaml(&json!({"t": "2026-01-01T00:00:00Z", "d": "2026-01-01", "x": "20260"})),
+            "t: \"2026-01-01T00:00:00Z\"\nd: \"2026-01-01\"\nx: \"20260\"\n"
+        );
+        let mut unsorted = json!({"kind": "ConfigMap", "data": {"b": 1, "a": 2}, "apiVersion": "v1"});
+        super::sort_keys(&mut unsorted);
+        assert_eq!(to_yaml(&unsorted), "apiVersion: v1\ndata:\n  a: 2\n  b: 1\nkind: ConfigMap\n");
         assert_eq!(
             to_yaml(&v),
             "apiVersion: apps/v1\nmetadata:\n  annotations:\n    deployment.kubernetes.io/revision: \"1\"\n  name: x\nspec:\n  containers:\n  - image: nginx\n    name: app\n    ports:\n    - containerPort: 80\n  empty: {}\n"
