@@ -109,6 +109,8 @@ pub struct Store {
     by_uid: HashMap<String, ObjKey>,
     by_owner: HashMap<String, BTreeSet<ObjKey>>,
     pods_by_node: HashMap<String, BTreeSet<ObjKey>>,
+    /// Pods without a controller, which a matching ReplicaSet may adopt.
+    orphan_pods: BTreeSet<ObjKey>,
     resource_version: u64,
     pub clock: Clock,
     pub rng: Rng,
@@ -128,6 +130,7 @@ impl Store {
             by_uid: HashMap::new(),
             by_owner: HashMap::new(),
             pods_by_node: HashMap::new(),
+            orphan_pods: BTreeSet::new(),
             resource_version: 0,
             clock,
             rng: Rng::new(seed),
@@ -178,6 +181,13 @@ impl Store {
         self.by_owner.get(uid).into_iter().flatten().filter_map(|k| self.objects.get(k))
     }
 
+    /// Pods in a namespace that no controller owns.
+    pub fn orphan_pods(&self, namespace: &str) -> impl Iterator<Item = &Rc<Object>> {
+        let start = ObjKey::new(Kind::Pod, namespace, "");
+        let ns = namespace.to_string();
+        self.orphan_pods.range(start..).take_while(move |k| k.namespace == ns).filter_map(|k| self.objects.get(k))
+    }
+
     pub fn pods_on_node(&self, node: &str) -> impl Iterator<Item = &Rc<Object>> {
         self.pods_by_node.get(node).into_iter().flatten().filter_map(|k| self.objects.get(k))
     }
@@ -224,6 +234,13 @@ impl Store {
             }
         }
         if let Some(pod) = obj.as_pod() {
+            if obj.controller_ref().is_none() {
+                if add {
+                    self.orphan_pods.insert(key.clone());
+                } else {
+                    self.orphan_pods.remove(&key);
+                }
+            }
             let node = crate::api::pod::node_name(pod);
             if !node.is_empty() {
                 let set = self.pods_by_node.entry(node.to_string()).or_default();
@@ -270,6 +287,13 @@ impl Store {
             meta.name = Some(format!("{prefix}{}", self.rng.suffix(5)));
         }
         defaults::apply(&mut obj);
+        if let Object::Pod(p) = &mut obj {
+            // Pod strategy PrepareForCreate: phase Pending and the QoS class.
+            let qos = crate::api::pod::qos_class(p);
+            let st = p.status.get_or_insert_with(Default::default);
+            st.phase.get_or_insert_with(|| "Pending".into());
+            st.qos_class.get_or_insert_with(|| qos.into());
+        }
         if let Object::Namespace(n) = &mut obj {
             // Namespace strategy PrepareForCreate: the namespace controller's finalizer, phase Active.
             let fins = n.spec.get_or_insert_with(Default::default).finalizers.get_or_insert_with(Vec::new);

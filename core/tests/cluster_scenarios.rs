@@ -253,3 +253,26 @@ fn apply_and_delete_edge_cases_match_kubectl() {
     let pod = engine.store.list(Kind::Pod, None).next().unwrap().name().to_string();
     assert_eq!(pod.len(), 63, "generateName cuts the base to 58 characters: {pod}");
 }
+
+#[test]
+fn replica_sets_adopt_matching_orphans_and_pods_end_with_a_terminal_status() {
+    let stray = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: stray\n  labels: {app: rs1}\nspec:\n  containers: [{name: app, image: nginx}]\n";
+    let rs = "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata:\n  name: rs1\nspec:\n  replicas: 3\n  selector:\n    matchLabels: {app: rs1}\n  template:\n    metadata:\n      labels: {app: rs1}\n    spec:\n      containers: [{name: app, image: nginx}]\n";
+    let (engine, _) = run(&format!(
+        "kubectl apply -f - <<EOF\n{stray}---\n{rs}EOF\nsettle\nkubectl scale rs rs1 --replicas=1\nsettle\n"
+    ));
+    let pods: Vec<_> = engine.store.list(Kind::Pod, None).collect();
+    assert_eq!(pods.len(), 1, "the stray pod counts toward the ReplicaSet");
+    assert_eq!(pods[0].controller_ref().unwrap().name, "rs1");
+    let trace = &engine.store.trace;
+    let created =
+        trace.iter().find(|r| r.object.kind() == Kind::Pod && r.verb == kubeloop::trace::Verb::Create).unwrap();
+    assert_eq!(created.object.as_pod().unwrap().status.as_ref().unwrap().phase.as_deref(), Some("Pending"));
+    let deleted: Vec<_> =
+        trace.iter().filter(|r| r.object.kind() == Kind::Pod && r.verb == kubeloop::trace::Verb::Delete).collect();
+    assert_eq!(deleted.len(), 2);
+    for d in deleted {
+        let st = d.object.as_pod().unwrap().status.clone().unwrap();
+        assert_eq!(st.phase.as_deref(), Some("Succeeded"), "terminal phase written before the pod goes");
+    }
+}

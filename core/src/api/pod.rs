@@ -57,3 +57,31 @@ pub fn max_restarts(pod: &Pod) -> i32 {
 pub fn restart_policy(pod: &Pod) -> &str {
     pod.spec.as_ref().and_then(|s| s.restart_policy.as_deref()).unwrap_or("Always")
 }
+
+/// GetPodQOS: Guaranteed when every container limits CPU and memory with equal requests,
+/// BestEffort when none asks for anything, Burstable otherwise.
+pub fn qos_class(p: &Pod) -> &'static str {
+    let Some(spec) = &p.spec else {
+        return "BestEffort";
+    };
+    let any = spec
+        .containers
+        .iter()
+        .any(|c| c.resources.as_ref().is_some_and(|r| r.requests.is_some() || r.limits.is_some()));
+    if !any {
+        return "BestEffort";
+    }
+    let guaranteed = spec.containers.iter().all(|c| {
+        c.resources.as_ref().is_some_and(|r| {
+            let l = r.limits.clone().unwrap_or_default();
+            ["cpu", "memory"].iter().all(|k| {
+                l.contains_key(*k) && r.requests.as_ref().is_none_or(|q| q.get(*k).is_none_or(|v| Some(v) == l.get(*k)))
+            })
+        })
+    });
+    if guaranteed {
+        "Guaranteed"
+    } else {
+        "Burstable"
+    }
+}

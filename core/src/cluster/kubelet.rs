@@ -170,6 +170,20 @@ impl Controller for Kubelet {
         let result = self.drive(ctx, &obj, p, &node, &knobs, &mut run, now);
         if run.kill_at.is_some_and(|k| k <= now) {
             self.pods.remove(key);
+            // The containers have stopped: the kubelet writes the terminal phase, then
+            // removes the pod (status manager canBeDeleted -> DELETE with grace 0).
+            for c in run.ctrs.iter_mut() {
+                if let Phase::Running { since, .. } = c.phase {
+                    c.current = Some(Terminated { code: 0, started: since, finished: now });
+                }
+                c.phase = Phase::Done;
+            }
+            let status = self.status(ctx, p, &node, &run, now, true);
+            if p.status.as_ref() != Some(&status) {
+                let mut copy = p.clone();
+                copy.status = Some(status);
+                ctx.store.update(Object::Pod(copy), NAME).map_err(|e| e.to_string())?;
+            }
             return ctx
                 .store
                 .delete(&obj.key(), DeleteOptions { grace_period_seconds: Some(0), propagation: None }, NAME)
@@ -303,7 +317,7 @@ impl Kubelet {
                 "Readiness probe failed: HTTP probe failed with statuscode: 503".to_string(),
             );
         }
-        let status = self.status(ctx, p, node, run, now);
+        let status = self.status(ctx, p, node, run, now, false);
         if p.status.as_ref() != Some(&status) {
             let mut copy = p.clone();
             copy.status = Some(status);
@@ -418,7 +432,15 @@ impl Kubelet {
         }
     }
 
-    fn status(&self, ctx: &Ctx, p: &Pod, node: &str, run: &PodRun, now: i64) -> k8s_openapi::api::core::v1::PodStatus {
+    fn status(
+        &self,
+        ctx: &Ctx,
+        p: &Pod,
+        node: &str,
+        run: &PodRun,
+        now: i64,
+        terminal: bool,
+    ) -> k8s_openapi::api::core::v1::PodStatus {
         let clock = ctx.store.clock;
         let t = |ms: i64| Time(crate::api::time::truncate(clock.at(ms)));
         let old = p.status.clone().unwrap_or_default();
@@ -552,7 +574,13 @@ impl Kubelet {
         } else if running > 0 {
             "Running"
         } else if stopped > 0 {
-            if policy == "Always" {
+            if terminal {
+                if stopped == succeeded {
+                    "Succeeded"
+                } else {
+                    "Failed"
+                }
+            } else if policy == "Always" {
                 "Running"
             } else if stopped == succeeded {
                 "Succeeded"
@@ -615,7 +643,7 @@ impl Kubelet {
             pod_ips: Some(vec![PodIP { ip: run.ip.clone() }]),
             start_time: Some(t(pod_ref_ms)),
             container_statuses: Some(statuses),
-            qos_class: Some(qos_class(p).into()),
+            qos_class: Some(pod::qos_class(p).into()),
             ..Default::default()
         }
     }
@@ -666,32 +694,6 @@ fn next_due(run: &PodRun, now: i64) -> Option<i64> {
         .chain(run.unhealthy_at.filter(|_| !run.unhealthy_reported))
         .filter(|t| *t > now)
         .min()
-}
-
-fn qos_class(p: &Pod) -> &'static str {
-    let Some(spec) = &p.spec else {
-        return "BestEffort";
-    };
-    let any = spec
-        .containers
-        .iter()
-        .any(|c| c.resources.as_ref().is_some_and(|r| r.requests.is_some() || r.limits.is_some()));
-    if !any {
-        return "BestEffort";
-    }
-    let guaranteed = spec.containers.iter().all(|c| {
-        c.resources.as_ref().is_some_and(|r| {
-            let l = r.limits.clone().unwrap_or_default();
-            ["cpu", "memory"].iter().all(|k| {
-                l.contains_key(*k) && r.requests.as_ref().is_none_or(|q| q.get(*k).is_none_or(|v| Some(v) == l.get(*k)))
-            })
-        })
-    });
-    if guaranteed {
-        "Guaranteed"
-    } else {
-        "Burstable"
-    }
 }
 
 /// A stable digest-style image ID: `docker.io/library/nginx@sha256:...` for `nginx:1.25`.

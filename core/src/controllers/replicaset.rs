@@ -24,13 +24,26 @@ impl Controller for ReplicaSetController {
         "replicaset-controller"
     }
 
-    fn keys_for(&mut self, ev: &WatchEvent, _store: &Store, out: &mut Vec<String>) {
+    fn keys_for(&mut self, ev: &WatchEvent, store: &Store, out: &mut Vec<String>) {
         match ev.object.kind() {
             Kind::ReplicaSet => out.push(key_of(&ev.object)),
             Kind::Pod => {
                 for o in std::iter::once(&ev.object).chain(ev.old.iter()) {
                     if let Some(r) = o.controller_ref().filter(|r| r.kind == "ReplicaSet") {
                         out.push(format!("{}/{}", o.namespace(), r.name));
+                    }
+                }
+                // An orphan wakes every ReplicaSet whose selector matches it (addPod).
+                let o = &ev.object;
+                if o.controller_ref().is_none() && ev.kind != crate::store::WatchType::Deleted {
+                    for rs in store.list(Kind::ReplicaSet, Some(o.namespace())) {
+                        let matches = rs
+                            .as_replica_set()
+                            .and_then(|r| Selector::from_label_selector(&r.spec.selector).ok())
+                            .is_some_and(|s| !s.is_empty() && s.matches(o.labels()));
+                        if matches {
+                            out.push(key_of(rs));
+                        }
                     }
                 }
             }
@@ -95,6 +108,27 @@ fn claim_pods(ctx: &mut Ctx, rs_obj: &Object, selector: &Selector) -> Vec<Rc<Obj
             refs.retain(|r| r.uid != rs_obj.uid());
         }
         let _ = ctx.store.update(released, ctx.actor);
+    }
+    if rs_obj.is_deleting() {
+        return kept;
+    }
+    // ClaimPods' adopting half: matching pods nobody controls become ours.
+    let orphans: Vec<Rc<Object>> = ctx
+        .store
+        .orphan_pods(rs_obj.namespace())
+        .filter(|p| !p.is_deleting() && selector.matches(p.labels()))
+        .cloned()
+        .collect();
+    for p in orphans {
+        let mut adopted = (*p).clone();
+        adopted
+            .meta_mut()
+            .owner_references
+            .get_or_insert_with(Vec::new)
+            .push(super::controller_utils::controller_ref(rs_obj));
+        if let Ok(stored) = ctx.store.update(adopted, ctx.actor) {
+            kept.push(stored);
+        }
     }
     kept
 }
