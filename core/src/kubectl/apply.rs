@@ -107,7 +107,11 @@ fn apply_selected(
             obj.meta_mut().namespace = Some(namespace.to_string());
         }
         applied.insert(obj.key());
-        match apply_one(engine, obj) {
+        let attempt = match missing_selector(m, &obj) {
+            Some(errors) => Err(ApiError::Invalid { kind: obj.kind(), name: obj.name().to_string(), errors }),
+            None => apply_one(engine, obj),
+        };
+        match attempt {
             Ok(line) => result.output.stdout.push_str(&line),
             Err(e) => {
                 if let ApiError::Invalid { errors, .. } = &e {
@@ -152,6 +156,45 @@ fn apply_selected(
 
 /// The made-up default nodes give way to the input's nodes, as long as nothing runs on
 /// them yet; later, the input's nodes join them.
+/// A workload written without `spec.selector`: upstream validates a nil selector as
+/// Required, and as matching nothing (so the template labels never match). Typed
+/// decoding cannot tell nil from `{}`, so the manifest itself is asked.
+fn missing_selector(m: &ManifestObject, obj: &Object) -> Option<Vec<crate::validation::field::FieldError>> {
+    use crate::validation::field::FieldError;
+    if !matches!(obj.kind(), Kind::Deployment | Kind::ReplicaSet) {
+        return None;
+    }
+    let raw =
+        match m.prefix.strip_prefix("items[").and_then(|r| r.strip_suffix(']')).and_then(|i| i.parse::<usize>().ok()) {
+            Some(i) => m.doc.value.get("items")?.get(i)?,
+            None => &m.doc.value,
+        };
+    if raw.get("spec").and_then(|s| s.get("selector")).is_some_and(|s| !s.is_null()) {
+        return None;
+    }
+    let mut defaulted = obj.clone();
+    defaults::apply(&mut defaulted);
+    let mut errors = vec![FieldError::required("spec.selector", "")];
+    let labels = match &defaulted {
+        Object::Deployment(d) => d.spec.template.metadata.as_ref().and_then(|m| m.labels.clone()),
+        Object::ReplicaSet(rs) => {
+            rs.spec.template.as_ref().and_then(|t| t.metadata.as_ref()).and_then(|m| m.labels.clone())
+        }
+        _ => None,
+    };
+    errors.push(FieldError::invalid(
+        "spec.template.metadata.labels",
+        serde_json::json!(labels.unwrap_or_default()),
+        "`selector` does not match template `labels`",
+    ));
+    errors.extend(
+        crate::validation::validate_create(&defaulted)
+            .into_iter()
+            .filter(|e| e.path != "spec.selector" && e.path != "spec.template.metadata.labels"),
+    );
+    Some(errors)
+}
+
 fn remove_default_nodes(engine: &mut Engine) {
     let defaults: Vec<ObjKey> =
         engine.store.list(Kind::Node, None).filter(|n| is_default_node(n)).map(|n| n.key()).collect();
