@@ -73,6 +73,11 @@ impl Writer {
         self.flushed.push_str(&tabwrite(&self.lines, 0, 2));
         self.lines.clear();
     }
+    /// The lines with literal tabs, as printTemplate writes them (no tabwriter).
+    fn raw(self) -> String {
+        self.lines.iter().map(|l| format!("{}\n", l.join("\t"))).collect()
+    }
+
     fn finish(mut self) -> String {
         self.flush();
         self.flushed
@@ -127,6 +132,13 @@ fn ports(c: &Container) -> (String, String) {
         ps.iter().map(|p| format!("{}/{}", p.container_port, proto(p))).collect::<Vec<_>>().join(", "),
         ps.iter().map(|p| format!("{}/{}", p.host_port.unwrap_or(0), proto(p))).collect::<Vec<_>>().join(", "),
     )
+}
+
+/// `rollout history --revision`'s template: describe's layout with literal tabs.
+pub fn template_text(t: Option<&PodTemplateSpec>) -> String {
+    let mut w = Writer::default();
+    pod_template(&mut w, t);
+    w.raw()
 }
 
 fn pod_template(w: &mut Writer, t: Option<&PodTemplateSpec>) {

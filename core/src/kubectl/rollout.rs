@@ -194,11 +194,11 @@ fn history(engine: &Engine, d: &Deployment, label: &str, args: &Args) -> Output 
     }
     if let Some(rev) = args.get(&["revision"]).and_then(|r| r.parse::<i64>().ok()).filter(|r| *r > 0) {
         let Some(rs) = rss.iter().find(|rs| revision(rs) == rev) else {
-            return Output::err(format!("error: unable to find the specified revision {rev}"));
+            return Output::err("error: unable to find the specified revision");
         };
         return Output::out(format!(
             "{label} with revision #{rev}\n{}\n",
-            describe_template(rs.spec.template.as_ref())
+            super::describe::template_text(rs.spec.template.as_ref())
         ));
     }
     let mut rows = vec![vec!["REVISION".to_string(), "CHANGE-CAUSE".to_string()]];
@@ -215,25 +215,6 @@ fn history(engine: &Engine, d: &Deployment, label: &str, args: &Args) -> Output 
     }
     rows.extend(by_rev.into_iter().map(|(r, c)| vec![r.to_string(), c]));
     Output::out(format!("{label} \n{}\n", super::table::tabwrite(&rows, 0, 2)))
-}
-
-fn describe_template(t: Option<&k8s_openapi::api::core::v1::PodTemplateSpec>) -> String {
-    let mut s = String::from("Pod Template:\n");
-    let meta = t.and_then(|t| t.metadata.clone()).unwrap_or_default();
-    let labels: Vec<String> = meta.labels.iter().flatten().map(|(k, v)| format!("{k}={v}")).collect();
-    s.push_str(&format!("  Labels:\t{}\n", if labels.is_empty() { "<none>".into() } else { labels.join("\n\t") }));
-    if let Some(a) = meta.annotations.filter(|a| !a.is_empty()) {
-        let a: Vec<String> = a.iter().map(|(k, v)| format!("{k}: {v}")).collect();
-        s.push_str(&format!("  Annotations:\t{}\n", a.join("\n\t")));
-    }
-    s.push_str("  Containers:\n");
-    for c in t.and_then(|t| t.spec.as_ref()).map(|s| s.containers.clone()).unwrap_or_default() {
-        s.push_str(&format!("   {}:\n    Image:\t{}\n", c.name, c.image.unwrap_or_default()));
-        for p in c.ports.iter().flatten() {
-            s.push_str(&format!("    Port:\t{}/{}\n", p.container_port, p.protocol.clone().unwrap_or("TCP".into())));
-        }
-    }
-    s
 }
 
 /// DeploymentRollbacker: copy the chosen ReplicaSet's template back into the Deployment.
