@@ -276,3 +276,20 @@ fn replica_sets_adopt_matching_orphans_and_pods_end_with_a_terminal_status() {
         assert_eq!(st.phase.as_deref(), Some("Succeeded"), "terminal phase written before the pod goes");
     }
 }
+
+#[test]
+fn init_containers_run_in_order_before_the_app() {
+    let d = deployment("web", 1, &rolling("1", "0"), "        sim.kubeloop.dev/init-seconds: \"3\"\n", "nginx:1.25")
+        .replace("      containers:\n", "      initContainers:\n      - {name: migrate, image: busybox}\n      - {name: warm, image: busybox}\n      containers:\n");
+    let (_, out) = run(&format!(
+        "kubectl apply -f - <<EOF\n{d}EOF\nadvance 3s\nkubectl get pods\nadvance 4s\nkubectl get pods\nadvance 3s\nkubectl get pods\nsettle\nkubectl get pods\n"
+    ));
+    let statuses: Vec<&str> = ["Init:0/2", "Init:1/2", "PodInitializing", "Running"].into_iter().collect();
+    let tables: Vec<&str> = out.split("$ ").filter(|s| s.starts_with("kubectl get pods")).collect();
+    for (table, want) in tables.iter().zip(statuses) {
+        assert!(
+            table.contains(&format!("0/1     {want}")) || table.contains(&format!("1/1     {want}")),
+            "{want} in {out}"
+        );
+    }
+}

@@ -33,6 +33,8 @@ pub struct Knobs {
     pub run_ms: Option<i64>,
     pub exit_code: i32,
     pub shutdown_ms: i64,
+    /// How long each init container runs before it exits 0.
+    pub init_ms: i64,
 }
 
 fn seconds_ms(v: &str) -> Option<i64> {
@@ -53,6 +55,7 @@ impl Knobs {
             run_ms: get("run-seconds").and_then(seconds_ms),
             exit_code: get("exit-code").and_then(|v| v.trim().parse().ok()).unwrap_or(0),
             shutdown_ms: get("shutdown-seconds").and_then(seconds_ms).unwrap_or(1000),
+            init_ms: get("init-seconds").and_then(seconds_ms).unwrap_or(1000),
         }
     }
 }
@@ -71,6 +74,8 @@ enum Phase {
     },
     /// imagePullPolicy Never and the node lacks the image.
     NeverPull,
+    /// Waiting for the init containers (PodInitializing).
+    Blocked,
     Creating {
         until: i64,
     },
@@ -108,12 +113,21 @@ struct Ctr {
     id: String,
 }
 
+impl Ctr {
+    /// An init container that ran to completion.
+    fn succeeded(&self) -> bool {
+        matches!(self.phase, Phase::Done) && self.current.as_ref().is_some_and(|t| t.code == 0)
+    }
+}
+
 #[derive(Clone, Debug)]
 struct PodRun {
     uid: String,
     started_ms: i64,
     ip: String,
     ctrs: Vec<Ctr>,
+    /// Init containers, run one after another before `ctrs` start.
+    inits: Vec<Ctr>,
     kill_at: Option<i64>,
     /// When a never-ready container's first readiness probe fails.
     unhealthy_at: Option<i64>,
@@ -210,28 +224,35 @@ impl Kubelet {
         let n = self.next_ip.entry(node.to_string()).or_insert(1);
         *n += 1;
         let ip = format!("10.244.{}.{}", idx, *n % 250 + 2);
-        let mut ctrs = Vec::new();
-        for c in p.spec.iter().flat_map(|s| s.containers.iter()) {
-            let image = c.image.clone().unwrap_or_default();
-            let phase = self.begin_pull(ctx, obj, p, node, &image, knobs, now);
-            ctrs.push(Ctr {
-                name: c.name.clone(),
-                image,
-                phase,
-                restarts: 0,
-                backoff: None,
-                pull_backoff_ms: 0,
-                last: None,
-                current: None,
-                ever_started: false,
-                id: String::new(),
-            });
+        let spec = p.spec.clone().unwrap_or_default();
+        let new_ctr = |c: &k8s_openapi::api::core::v1::Container| Ctr {
+            name: c.name.clone(),
+            image: c.image.clone().unwrap_or_default(),
+            phase: Phase::Blocked,
+            restarts: 0,
+            backoff: None,
+            pull_backoff_ms: 0,
+            last: None,
+            current: None,
+            ever_started: false,
+            id: String::new(),
+        };
+        let mut inits: Vec<Ctr> = spec.init_containers.iter().flatten().map(new_ctr).collect();
+        let mut ctrs: Vec<Ctr> = spec.containers.iter().map(new_ctr).collect();
+        // Init containers run first, one at a time; the others wait (PodInitializing).
+        let first: Vec<&mut Ctr> = match inits.first_mut() {
+            Some(c) => vec![c],
+            None => ctrs.iter_mut().collect(),
+        };
+        for c in first {
+            c.phase = self.begin_pull(ctx, obj, p, node, &c.image.clone(), knobs, now);
         }
         PodRun {
             uid: obj.uid().to_string(),
             started_ms: now,
             ip,
             ctrs,
+            inits,
             kill_at: None,
             unhealthy_at: None,
             unhealthy_reported: false,
@@ -294,6 +315,35 @@ impl Kubelet {
         }
         if run.kill_at.is_some() {
             return Ok(());
+        }
+        // Init containers: each runs to completion (init-seconds) before the next starts.
+        let init_knobs = Knobs {
+            crash_after_ms: None,
+            run_ms: Some(knobs.init_ms),
+            exit_code: 0,
+            never_ready: false,
+            ..knobs.clone()
+        };
+        let init_policy = if policy == "Never" { "Never" } else { "OnFailure" };
+        let mut n = 0;
+        while n < run.inits.len() {
+            for _ in 0..64 {
+                if !self.advance(ctx, obj, p, node, &init_knobs, init_policy, &pod_ref, &mut run.inits[n], now) {
+                    break;
+                }
+            }
+            if !run.inits[n].succeeded() {
+                break;
+            }
+            let finished = run.inits[n].current.as_ref().map_or(now, |t| t.finished);
+            n += 1;
+            let next: Vec<&mut Ctr> = match run.inits.get_mut(n) {
+                Some(c) => vec![c],
+                None => run.ctrs.iter_mut().collect(),
+            };
+            for c in next.into_iter().filter(|c| c.phase == Phase::Blocked) {
+                c.phase = self.begin_pull(ctx, obj, p, node, &c.image.clone(), knobs, finished);
+            }
         }
         for i in 0..run.ctrs.len() {
             for _ in 0..64 {
@@ -459,107 +509,20 @@ impl Kubelet {
             })
             .unwrap_or_default();
         let pod_ref_ms = run.started_ms;
-        let mut statuses = Vec::new();
+        let creating = if run.inits.is_empty() { "ContainerCreating" } else { "PodInitializing" };
         let (mut running, mut waiting, mut stopped, mut succeeded) = (0, 0, 0, 0);
         let mut unready = Vec::new();
+        let mut statuses = Vec::new();
         for c in &run.ctrs {
-            let mut cs = ContainerStatus {
-                name: c.name.clone(),
-                image: c.image.clone(),
-                image_id: if c.ever_started { image_id(&c.image) } else { String::new() },
-                restart_count: c.restarts,
-                ready: false,
-                started: Some(false),
-                ..Default::default()
-            };
-            if c.ever_started {
-                cs.container_id = Some(format!("containerd://{}", c.id));
-            }
-            if let Some(l) = c.last.as_ref().filter(|_| c.restarts > 0 || !matches!(c.phase, Phase::Done)) {
-                if c.current.is_none() || c.restarts > 0 {
-                    cs.last_state = Some(ContainerState { terminated: Some(terminated(l, &t)), ..Default::default() });
-                }
-            }
-            let waiting_state = |reason: &str, message: Option<String>| ContainerState {
-                waiting: Some(ContainerStateWaiting { reason: Some(reason.into()), message }),
-                ..Default::default()
-            };
-            match &c.phase {
-                Phase::Pulling { .. } | Phase::Creating { .. } => {
-                    if let Some(cur) = &c.current {
-                        cs.state = Some(ContainerState { terminated: Some(terminated(cur, &t)), ..Default::default() });
-                        cs.last_state = None;
-                        stopped += 1;
-                        if cur.code == 0 {
-                            succeeded += 1;
-                        }
-                    } else {
-                        cs.state = Some(waiting_state("ContainerCreating", None));
-                        if c.last.is_some() {
-                            stopped += 1
-                        } else {
-                            waiting += 1
-                        }
-                    }
-                }
-                Phase::NeverPull => {
-                    let msg = format!("Container image {:?} is not present with pull policy of Never", c.image);
-                    cs.state = Some(waiting_state("ErrImageNeverPull", Some(msg)));
-                    waiting += 1;
-                }
-                Phase::PullBackOff { at, .. } => {
-                    let (reason, msg) = if now < at + 1000 {
-                        (
-                            "ErrImagePull",
-                            format!(
-                                "rpc error: code = NotFound desc = failed to pull and unpack image {:?}: not found",
-                                c.image
-                            ),
-                        )
-                    } else {
-                        ("ImagePullBackOff", format!("Back-off pulling image {:?}", c.image))
-                    };
-                    cs.state = Some(waiting_state(reason, Some(msg)));
-                    if c.last.is_some() {
-                        stopped += 1
-                    } else {
-                        waiting += 1
-                    }
-                }
-                Phase::Running { since, ready_at, .. } => {
-                    running += 1;
-                    cs.started = Some(true);
-                    cs.ready = ready_at.is_some_and(|r| r <= now);
-                    cs.state = Some(ContainerState {
-                        running: Some(ContainerStateRunning { started_at: Some(t(*since)) }),
-                        ..Default::default()
-                    });
-                }
-                Phase::CrashBackOff { until } => {
-                    let period = until - c.last.as_ref().map(|l| l.finished).unwrap_or(*until);
-                    let msg = format!(
-                        "back-off {} restarting failed container={} pod={}_{}({})",
-                        go_duration(period),
-                        c.name,
-                        p.metadata.name.as_deref().unwrap_or(""),
-                        p.metadata.namespace.as_deref().unwrap_or(""),
-                        run.uid
-                    );
-                    cs.state = Some(waiting_state("CrashLoopBackOff", Some(msg)));
+            let (cs, tally) = container_status(c, p, &run.uid, now, &t, creating);
+            match tally {
+                Tally::Running => running += 1,
+                Tally::Waiting => waiting += 1,
+                Tally::Stopped { ok } => {
                     stopped += 1;
-                    if c.last.as_ref().is_some_and(|l| l.code == 0) {
+                    if ok {
                         succeeded += 1;
                     }
-                }
-                Phase::Done => {
-                    if let Some(cur) = &c.current {
-                        cs.state = Some(ContainerState { terminated: Some(terminated(cur, &t)), ..Default::default() });
-                        cs.last_state = None;
-                        if cur.code == 0 {
-                            succeeded += 1;
-                        }
-                    }
-                    stopped += 1;
                 }
             }
             if !cs.ready {
@@ -567,9 +530,19 @@ impl Kubelet {
             }
             statuses.push(cs);
         }
+        // A completed init container reports ready.
+        let init_statuses: Vec<ContainerStatus> = run
+            .inits
+            .iter()
+            .map(|c| ContainerStatus { ready: c.succeeded(), ..container_status(c, p, &run.uid, now, &t, creating).0 })
+            .collect();
+        let incomplete: Vec<String> = run.inits.iter().filter(|c| !c.succeeded()).map(|c| c.name.clone()).collect();
         let policy = pod::restart_policy(p);
         // getPhase.
-        let phase = if waiting > 0 {
+        let init_failed = run.inits.iter().any(|c| matches!(c.phase, Phase::Done) && !c.succeeded());
+        let phase = if init_failed && policy == "Never" {
+            "Failed"
+        } else if waiting > 0 {
             "Pending"
         } else if running > 0 {
             "Running"
@@ -629,7 +602,12 @@ impl Kubelet {
             .unwrap_or_else(|| cond("PodScheduled", true, None, None));
         let conditions = vec![
             cond("PodReadyToStartContainers", !terminal, None, None),
-            cond("Initialized", true, None, None),
+            cond(
+                "Initialized",
+                incomplete.is_empty() || terminal,
+                Some("ContainersNotInitialized".into()),
+                Some(format!("containers with incomplete status: [{}]", incomplete.join(" "))),
+            ),
             cond("Ready", all_ready, reason.clone(), message.clone()),
             cond("ContainersReady", all_ready, reason, message),
             scheduled,
@@ -643,6 +621,7 @@ impl Kubelet {
             pod_ips: Some(vec![PodIP { ip: run.ip.clone() }]),
             start_time: Some(t(pod_ref_ms)),
             container_statuses: Some(statuses),
+            init_container_statuses: (!init_statuses.is_empty()).then_some(init_statuses),
             qos_class: Some(pod::qos_class(p).into()),
             ..Default::default()
         }
@@ -657,6 +636,117 @@ fn terminated(term: &Terminated, t: &dyn Fn(i64) -> Time) -> ContainerStateTermi
         finished_at: Some(t(term.finished)),
         ..Default::default()
     }
+}
+
+/// How a container counts toward the pod phase (getPhase's running/waiting/stopped).
+enum Tally {
+    Running,
+    Waiting,
+    Stopped { ok: bool },
+}
+
+/// One container's status. `creating` is the waiting reason before it first runs:
+/// ContainerCreating, or PodInitializing in a pod with init containers.
+fn container_status(
+    c: &Ctr,
+    p: &Pod,
+    pod_uid: &str,
+    now: i64,
+    t: &dyn Fn(i64) -> Time,
+    creating: &str,
+) -> (ContainerStatus, Tally) {
+    let mut tally = Tally::Waiting;
+    let mut cs = ContainerStatus {
+        name: c.name.clone(),
+        image: c.image.clone(),
+        image_id: if c.ever_started { image_id(&c.image) } else { String::new() },
+        restart_count: c.restarts,
+        ready: false,
+        started: Some(false),
+        ..Default::default()
+    };
+    if c.ever_started {
+        cs.container_id = Some(format!("containerd://{}", c.id));
+    }
+    if let Some(l) = c.last.as_ref().filter(|_| c.restarts > 0 || !matches!(c.phase, Phase::Done)) {
+        if c.current.is_none() || c.restarts > 0 {
+            cs.last_state = Some(ContainerState { terminated: Some(terminated(l, t)), ..Default::default() });
+        }
+    }
+    let waiting_state = |reason: &str, message: Option<String>| ContainerState {
+        waiting: Some(ContainerStateWaiting { reason: Some(reason.into()), message }),
+        ..Default::default()
+    };
+    match &c.phase {
+        Phase::Pulling { .. } | Phase::Creating { .. } => {
+            if let Some(cur) = &c.current {
+                cs.state = Some(ContainerState { terminated: Some(terminated(cur, t)), ..Default::default() });
+                cs.last_state = None;
+                tally = Tally::Stopped { ok: cur.code == 0 };
+            } else {
+                cs.state = Some(waiting_state(creating, None));
+                if c.last.is_some() {
+                    tally = Tally::Stopped { ok: false };
+                }
+            }
+        }
+        Phase::Blocked => {
+            cs.state = Some(waiting_state("PodInitializing", None));
+        }
+        Phase::NeverPull => {
+            let msg = format!("Container image {:?} is not present with pull policy of Never", c.image);
+            cs.state = Some(waiting_state("ErrImageNeverPull", Some(msg)));
+        }
+        Phase::PullBackOff { at, .. } => {
+            let (reason, msg) = if now < at + 1000 {
+                (
+                    "ErrImagePull",
+                    format!(
+                        "rpc error: code = NotFound desc = failed to pull and unpack image {:?}: not found",
+                        c.image
+                    ),
+                )
+            } else {
+                ("ImagePullBackOff", format!("Back-off pulling image {:?}", c.image))
+            };
+            cs.state = Some(waiting_state(reason, Some(msg)));
+            if c.last.is_some() {
+                tally = Tally::Stopped { ok: false };
+            }
+        }
+        Phase::Running { since, ready_at, .. } => {
+            tally = Tally::Running;
+            cs.started = Some(true);
+            cs.ready = ready_at.is_some_and(|r| r <= now);
+            cs.state = Some(ContainerState {
+                running: Some(ContainerStateRunning { started_at: Some(t(*since)) }),
+                ..Default::default()
+            });
+        }
+        Phase::CrashBackOff { until } => {
+            let period = until - c.last.as_ref().map(|l| l.finished).unwrap_or(*until);
+            let msg = format!(
+                "back-off {} restarting failed container={} pod={}_{}({})",
+                go_duration(period),
+                c.name,
+                p.metadata.name.as_deref().unwrap_or(""),
+                p.metadata.namespace.as_deref().unwrap_or(""),
+                pod_uid
+            );
+            cs.state = Some(waiting_state("CrashLoopBackOff", Some(msg)));
+            tally = Tally::Stopped { ok: c.last.as_ref().is_some_and(|l| l.code == 0) };
+        }
+        Phase::Done => {
+            let mut ok = false;
+            if let Some(cur) = &c.current {
+                cs.state = Some(ContainerState { terminated: Some(terminated(cur, t)), ..Default::default() });
+                cs.last_state = None;
+                ok = cur.code == 0;
+            }
+            tally = Tally::Stopped { ok };
+        }
+    }
+    (cs, tally)
 }
 
 /// When readiness first passes: at once without a probe; with one, at the first probe
@@ -684,10 +774,11 @@ fn next_due(run: &PodRun, now: i64) -> Option<i64> {
     }
     run.ctrs
         .iter()
+        .chain(run.inits.iter())
         .flat_map(|c| match &c.phase {
             Phase::Pulling { until } | Phase::Creating { until } | Phase::CrashBackOff { until } => vec![*until],
             Phase::PullBackOff { at, retry_at, .. } => vec![at + 1000, *retry_at],
-            Phase::NeverPull => vec![],
+            Phase::NeverPull | Phase::Blocked => vec![],
             Phase::Running { ready_at, exit, .. } => ready_at.iter().copied().chain(exit.map(|(t, _)| t)).collect(),
             Phase::Done => vec![],
         })

@@ -6,7 +6,7 @@ use super::table::{human_duration, tabwrite};
 use super::{resource_and_name, Args, Output};
 use crate::api::{Kind, Object};
 use crate::sim::engine::Engine;
-use k8s_openapi::api::core::v1::{Container, ContainerState, PodTemplateSpec};
+use k8s_openapi::api::core::v1::{Container, ContainerState, ContainerStatus, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use std::collections::BTreeMap;
 
@@ -416,6 +416,35 @@ fn state_lines(w: &mut Writer, title: &str, st: &ContainerState) {
     }
 }
 
+fn containers_section(w: &mut Writer, title: &str, list: &[Container], statuses: Option<&[ContainerStatus]>) {
+    w.line(0, title);
+    for c in list {
+        w.line(1, format!("{}:", c.name));
+        let cs = statuses.into_iter().flatten().find(|s| s.name == c.name);
+        if let Some(id) = cs.and_then(|s| s.container_id.clone()) {
+            w.line(2, format!("Container ID:\t{id}"));
+        }
+        w.line(2, format!("Image:\t{}", c.image.clone().unwrap_or_default()));
+        w.line(2, format!("Image ID:\t{}", cs.map(|s| s.image_id.clone()).unwrap_or_default()));
+        let (port, host) = ports(c);
+        w.line(2, format!("Port:\t{port}"));
+        w.line(2, format!("Host Port:\t{host}"));
+        if let Some(cs) = cs {
+            state_lines(w, "State", &cs.state.clone().unwrap_or_default());
+            if let Some(last) = cs.last_state.as_ref().filter(|l| l.terminated.is_some()) {
+                state_lines(w, "Last State", last);
+            }
+            w.line(2, format!("Ready:\t{}", if cs.ready { "True" } else { "False" }));
+            w.line(2, format!("Restart Count:\t{}", cs.restart_count));
+        } else {
+            w.line(2, "State:\tWaiting");
+            w.line(2, "Ready:\tFalse");
+            w.line(2, "Restart Count:\t0");
+        }
+        container_details(w, c);
+    }
+}
+
 fn pod(engine: &Engine, obj: &Object, w: &mut Writer) {
     let Some(p) = obj.as_pod() else { return };
     let spec = p.spec.clone().unwrap_or_default();
@@ -452,32 +481,10 @@ fn pod(engine: &Engine, obj: &Object, w: &mut Writer) {
     if let Some(r) = obj.controller_ref() {
         w.line(0, format!("Controlled By:\t{}/{}", r.kind, r.name));
     }
-    w.line(0, "Containers:");
-    for c in &spec.containers {
-        w.line(1, format!("{}:", c.name));
-        let cs = status.container_statuses.iter().flatten().find(|s| s.name == c.name);
-        if let Some(id) = cs.and_then(|s| s.container_id.clone()) {
-            w.line(2, format!("Container ID:\t{id}"));
-        }
-        w.line(2, format!("Image:\t{}", c.image.clone().unwrap_or_default()));
-        w.line(2, format!("Image ID:\t{}", cs.map(|s| s.image_id.clone()).unwrap_or_default()));
-        let (port, host) = ports(c);
-        w.line(2, format!("Port:\t{port}"));
-        w.line(2, format!("Host Port:\t{host}"));
-        if let Some(cs) = cs {
-            state_lines(w, "State", &cs.state.clone().unwrap_or_default());
-            if let Some(last) = cs.last_state.as_ref().filter(|l| l.terminated.is_some()) {
-                state_lines(w, "Last State", last);
-            }
-            w.line(2, format!("Ready:\t{}", if cs.ready { "True" } else { "False" }));
-            w.line(2, format!("Restart Count:\t{}", cs.restart_count));
-        } else {
-            w.line(2, "State:\tWaiting");
-            w.line(2, "Ready:\tFalse");
-            w.line(2, "Restart Count:\t0");
-        }
-        container_details(w, c);
+    if let Some(inits) = spec.init_containers.as_ref().filter(|l| !l.is_empty()) {
+        containers_section(w, "Init Containers:", inits, status.init_container_statuses.as_deref());
     }
+    containers_section(w, "Containers:", &spec.containers, status.container_statuses.as_deref());
     if let Some(conds) = status.conditions.as_ref().filter(|c| !c.is_empty()) {
         w.line(0, "Conditions:");
         w.line(1, "Type\tStatus");

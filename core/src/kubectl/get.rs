@@ -388,27 +388,60 @@ pub fn pod_summary(engine: &Engine, p: &k8s_openapi::api::core::v1::Pod, now: i6
     let mut last_restart: Option<i64> = None;
     let mut ready = 0;
     let mut has_running = false;
-    for c in s.container_statuses.iter().flatten().rev() {
-        restarts += c.restart_count;
+    let note_restart = |c: &k8s_openapi::api::core::v1::ContainerStatus, restarts: &mut i32, last: &mut Option<i64>| {
+        *restarts += c.restart_count;
         if let Some(t) = c.last_state.as_ref().and_then(|l| l.terminated.as_ref()).and_then(|t| t.finished_at.as_ref())
         {
             let ms = engine.store.clock.ms_of(t);
-            last_restart = Some(last_restart.map_or(ms, |l| l.max(ms)));
+            *last = Some(last.map_or(ms, |l: i64| l.max(ms)));
         }
+    };
+    // Init containers, in order, stop at the first that has not completed.
+    let inits = p.spec.as_ref().and_then(|s| s.init_containers.as_ref()).map_or(0, Vec::len);
+    let mut initializing = false;
+    for (i, c) in s.init_container_statuses.iter().flatten().enumerate() {
+        note_restart(c, &mut restarts, &mut last_restart);
         let st = c.state.clone().unwrap_or_default();
-        if let Some(w) = st.waiting.as_ref().and_then(|w| w.reason.clone()).filter(|r| !r.is_empty()) {
-            reason = w;
-        } else if let Some(t) = &st.terminated {
-            reason = t.reason.clone().filter(|r| !r.is_empty()).unwrap_or_else(|| {
-                if t.signal.unwrap_or(0) != 0 {
-                    format!("Signal:{}", t.signal.unwrap_or(0))
-                } else {
-                    format!("ExitCode:{}", t.exit_code)
-                }
-            });
-        } else if c.ready && st.running.is_some() {
-            has_running = true;
-            ready += 1;
+        if st.terminated.as_ref().is_some_and(|t| t.exit_code == 0) {
+            continue;
+        }
+        initializing = true;
+        reason = if let Some(t) = &st.terminated {
+            match t.reason.clone().filter(|r| !r.is_empty()) {
+                Some(r) => format!("Init:{r}"),
+                None if t.signal.unwrap_or(0) != 0 => format!("Init:Signal:{}", t.signal.unwrap_or(0)),
+                None => format!("Init:ExitCode:{}", t.exit_code),
+            }
+        } else if let Some(w) =
+            st.waiting.as_ref().and_then(|w| w.reason.clone()).filter(|r| !r.is_empty() && r != "PodInitializing")
+        {
+            format!("Init:{w}")
+        } else {
+            format!("Init:{i}/{inits}")
+        };
+        break;
+    }
+    let initialized = pod::condition(p, "Initialized").is_some_and(|c| c.status == "True");
+    if !initializing || initialized {
+        restarts = 0;
+        last_restart = None;
+        for c in s.container_statuses.iter().flatten().rev() {
+            note_restart(c, &mut restarts, &mut last_restart);
+            let st = c.state.clone().unwrap_or_default();
+            if let Some(w) = st.waiting.as_ref().and_then(|w| w.reason.clone()).filter(|r| !r.is_empty()) {
+                reason = w;
+            } else if let Some(t) = &st.terminated {
+                reason = t.reason.clone().filter(|r| !r.is_empty()).unwrap_or_else(|| {
+                    if t.signal.unwrap_or(0) != 0 {
+                        format!("Signal:{}", t.signal.unwrap_or(0))
+                    } else {
+                        format!("ExitCode:{}", t.exit_code)
+                    }
+                });
+            } else if c.ready && st.running.is_some() {
+                has_running = true;
+                ready += 1;
+            }
         }
     }
     if reason == "Completed" && has_running {
