@@ -128,7 +128,7 @@ pub fn get(engine: &mut Engine, args: &Args) -> Output {
         if objs.is_empty() {
             continue;
         }
-        let (mut header, _) = columns(*kind, wide);
+        let mut header = columns(*kind, wide);
         let mut rows = Vec::new();
         for o in objs {
             let mut cells = row(engine, o, wide, now);
@@ -170,7 +170,7 @@ pub fn get(engine: &mut Engine, args: &Args) -> Output {
     out
 }
 
-fn columns(kind: Kind, wide: bool) -> (Vec<String>, ()) {
+fn columns(kind: Kind, wide: bool) -> Vec<String> {
     let (base, extra): (&[&str], &[&str]) = match kind {
         Kind::Deployment => {
             (&["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"], &["CONTAINERS", "IMAGES", "SELECTOR"])
@@ -183,6 +183,10 @@ fn columns(kind: Kind, wide: bool) -> (Vec<String>, ()) {
             &["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
             &["INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"],
         ),
+        Kind::Event if wide => (
+            &["LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE", "FIRST SEEN", "COUNT", "NAME"],
+            &[],
+        ),
         Kind::Event => (&["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"], &[]),
         Kind::ConfigMap => (&["NAME", "DATA", "AGE"], &[]),
         Kind::Namespace => (&["NAME", "STATUS", "AGE"], &[]),
@@ -192,7 +196,7 @@ fn columns(kind: Kind, wide: bool) -> (Vec<String>, ()) {
     if wide {
         h.extend(extra.iter().map(|s| s.to_string()));
     }
-    (h, ())
+    h
 }
 
 fn age(o: &Object, now: i64, engine: &Engine) -> String {
@@ -339,6 +343,32 @@ fn row(engine: &Engine, o: &Object, wide: bool, now: i64) -> Vec<String> {
                 ]);
             }
             c
+        }
+        Object::Event(e) if wide => {
+            let age = |t: Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::Time>| {
+                t.map(|t| human_duration(now - engine.store.clock.ms_of(t))).unwrap_or("<unknown>".into())
+            };
+            let io = &e.involved_object;
+            let source = e.source.as_ref().map(|s| match &s.host {
+                Some(h) if !h.is_empty() => format!("{}, {h}", s.component.clone().unwrap_or_default()),
+                _ => s.component.clone().unwrap_or_default(),
+            });
+            vec![
+                age(e.last_timestamp.as_ref().or(e.first_timestamp.as_ref())),
+                e.type_.clone().unwrap_or_default(),
+                e.reason.clone().unwrap_or_default(),
+                format!(
+                    "{}/{}",
+                    io.kind.clone().unwrap_or_default().to_ascii_lowercase(),
+                    io.name.clone().unwrap_or_default()
+                ),
+                io.field_path.clone().unwrap_or_default(),
+                source.unwrap_or_default(),
+                e.message.clone().unwrap_or_default(),
+                age(e.first_timestamp.as_ref()),
+                e.count.unwrap_or(1).max(1).to_string(),
+                name,
+            ]
         }
         Object::Event(e) => {
             let last = e

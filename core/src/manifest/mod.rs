@@ -124,7 +124,11 @@ pub fn decode_value(mut value: Value, at: &dyn Fn(&str, String) -> ManifestError
     };
     let Some(k) = Kind::from_type(&api_version, &kind) else {
         let path = if Kind::ALL.iter().any(|k| k.name() == kind) { "apiVersion" } else { "kind" };
-        return Err(at(path, format!("no matches for kind {kind:?} in version {api_version:?}")));
+        let name = map.get("metadata").and_then(|m| m.get("name")).and_then(Value::as_str).unwrap_or("");
+        return Err(at(
+            path,
+            format!("resource mapping not found for name: {name:?}: no matches for kind {kind:?} in version {api_version:?}\nensure CRDs are installed first"),
+        ));
     };
     quantities_as_strings(&mut value, false);
     let cannot =
@@ -245,7 +249,7 @@ spec:
     #[test]
     fn unknown_kinds_and_lists() {
         let e = &parse("apiVersion: v1\nkind: Widget\nmetadata: {name: w}\n").unwrap_err()[0];
-        assert_eq!(e.message, "no matches for kind \"Widget\" in version \"v1\"");
+        assert_eq!(e.message, "resource mapping not found for name: \"w\": no matches for kind \"Widget\" in version \"v1\"\nensure CRDs are installed first");
         let e = &parse("metadata: {name: w}\n").unwrap_err()[0];
         assert_eq!(e.message, "error validating data: [apiVersion not set, kind not set]");
         let list = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: b}\n  bogus: 1\n";

@@ -22,10 +22,13 @@ pub fn validate_create(obj: &Object) -> Vec<FieldError> {
     match obj {
         Object::Deployment(d) => errs.extend(deployment_spec(d)),
         Object::ReplicaSet(rs) => errs.extend(replica_set_spec(rs)),
-        Object::Pod(p) => match &p.spec {
-            Some(spec) => errs.extend(pod_spec(spec, "spec")),
-            None => errs.push(FieldError::required("spec.containers", "")),
-        },
+        Object::Pod(p) => {
+            match &p.spec {
+                Some(spec) => errs.extend(pod_spec(spec, "spec")),
+                None => errs.push(FieldError::required("spec.containers", "")),
+            }
+            errs.extend(sim_knobs(p.metadata.annotations.as_ref(), "metadata.annotations"));
+        }
         Object::Node(n) => {
             for (i, t) in n.spec.iter().flat_map(|s| s.taints.iter().flatten()).enumerate() {
                 if !["NoSchedule", "PreferNoSchedule", "NoExecute"].contains(&t.effect.as_str()) {
@@ -99,6 +102,43 @@ fn labels_and_annotations(meta: &ObjectMeta) -> Vec<FieldError> {
     for k in meta.annotations.iter().flatten().map(|(k, _)| k) {
         for m in names::qualified_name(&k.to_ascii_lowercase()) {
             errs.push(FieldError::invalid("metadata.annotations", k.as_str(), m));
+        }
+    }
+    errs
+}
+
+/// The `sim.kubeloop.dev/` annotations that drive the kubelet simulation: a misspelled
+/// knob or a bad value is an error, not a silent default.
+pub const SIM_KNOBS: &[&str] = &[
+    "pull-seconds",
+    "start-seconds",
+    "ready",
+    "image-pull",
+    "crash-after-seconds",
+    "run-seconds",
+    "exit-code",
+    "shutdown-seconds",
+    "init-seconds",
+];
+
+fn sim_knobs(annotations: Option<&BTreeMap<String, String>>, path: &str) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    for (k, v) in annotations.into_iter().flatten() {
+        let Some(knob) = k.strip_prefix("sim.kubeloop.dev/") else { continue };
+        let p = format!("{path}[{k}]");
+        let problem = match knob {
+            "ready" if v != "never" => Some("must be \"never\" (readiness never passes)".to_string()),
+            "image-pull" if v != "fail" => Some("must be \"fail\" (every pull fails)".to_string()),
+            "exit-code" if v.trim().parse::<u8>().is_err() => Some("must be an exit code from 0 to 255".to_string()),
+            k if k.ends_with("-seconds") && SIM_KNOBS.contains(&k) => {
+                let ok = v.trim().parse::<f64>().is_ok_and(|f| f.is_finite() && (0.0..=31_536_000.0).contains(&f));
+                (!ok).then(|| "must be a number of seconds from 0 to 31536000".to_string())
+            }
+            k if !SIM_KNOBS.contains(&k) => Some(format!("unknown simulation knob; known: {}", SIM_KNOBS.join(", "))),
+            _ => None,
+        };
+        if let Some(m) = problem {
+            errs.push(FieldError::invalid(p, v.as_str(), m));
         }
     }
     errs
@@ -196,6 +236,8 @@ fn selector_and_template(sel: &LabelSelector, template: Option<&PodTemplateSpec>
         Ok(_) => {}
     }
     errs.extend(validate_labels(labels, "spec.template.labels"));
+    let annotations = template.metadata.as_ref().and_then(|m| m.annotations.as_ref());
+    errs.extend(sim_knobs(annotations, "spec.template.metadata.annotations"));
     errs.extend(pod_template_spec(template));
     errs
 }
@@ -423,6 +465,14 @@ mod tests {
                 "spec.restartPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"OnFailure\", \"Never\"",
             ]
         );
+    }
+
+    #[test]
+    fn simulation_knobs_are_checked() {
+        let errs = errors("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  selector: {matchLabels: {a: b}}\n  template:\n    metadata:\n      labels: {a: b}\n      annotations: {sim.kubeloop.dev/pull-seconds: abc, sim.kubeloop.dev/ready: 'no', sim.kubeloop.dev/crash: '1'}\n    spec:\n      containers: [{name: c, image: x}]\n");
+        assert_eq!(errs.len(), 3, "{errs:?}");
+        assert!(errs.iter().any(|e| e == "spec.template.metadata.annotations[sim.kubeloop.dev/pull-seconds]: Invalid value: \"abc\": must be a number of seconds from 0 to 31536000"), "{errs:?}");
+        assert!(errs.iter().any(|e| e.contains("unknown simulation knob")), "{errs:?}");
     }
 
     #[test]
