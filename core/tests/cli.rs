@@ -82,3 +82,12 @@ fn failed_commands_continue_and_malformed_lines_stop() {
     assert_eq!(code, 0);
     assert!(out.starts_with("usage: kubeloop run"));
 }
+
+#[test]
+fn stuck_rollout_example_reproduces_the_seed_troubleshooting_case() {
+    let (code, out, err) = kubeloop(&["run", "examples/stuck-rollout.kl"], "");
+    assert_eq!(code, 0);
+    assert!(err.contains("error: deployment \"my-app\" exceeded its progress deadline"), "{err}");
+    assert!(out.contains("  Progressing    False   ProgressDeadlineExceeded"), "{out}");
+    assert!(out.contains("deployment \"my-app\" successfully rolled out"), "{out}");
+}
