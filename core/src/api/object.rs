@@ -26,7 +26,7 @@ macro_rules! kinds {
             /// `apps`, empty for the core group.
             pub fn group(self) -> &'static str { match self { $(Kind::$variant => <$ty as Resource>::GROUP),* } }
             /// `deployments`.
-            pub fn plural(self) -> &'static str { $(if matches!(self, Kind::$variant) { return $plural; })* unreachable!() }
+            pub fn plural(self) -> &'static str { match self { $(Kind::$variant => $plural),* } }
             /// kubectl's short names, e.g. `deploy`.
             pub fn short_names(self) -> &'static [&'static str] { match self { $(Kind::$variant => &[$($short),*]),* } }
             pub fn namespaced(self) -> bool { match self { $(Kind::$variant => $ns),* } }

@@ -3,7 +3,7 @@
 use crate::api::{Kind, Object};
 use crate::sim::controller::{Controller, Ctx};
 use crate::store::{Store, WatchEvent, WatchType};
-use k8s_openapi::api::core::v1::{Node, NodeAddress, NodeCondition, NodeStatus, NodeSystemInfo};
+use k8s_openapi::api::core::v1::{Node, NodeAddress, NodeCondition, NodeSystemInfo};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use std::collections::BTreeMap;
@@ -150,8 +150,4 @@ pub fn node_ready(n: &Node) -> bool {
 /// Pod-index of a node: its position in name order, for pod IPs.
 pub fn node_index(store: &Store, name: &str) -> usize {
     store.list(Kind::Node, None).position(|n| n.name() == name).unwrap_or(0)
-}
-
-pub fn node_status(n: &Node) -> Option<&NodeStatus> {
-    n.status.as_ref()
 }
