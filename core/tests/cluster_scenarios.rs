@@ -12,6 +12,7 @@ fn strict_decoding_and_validation_errors_name_the_field() {
     let invalid = bad.replace("replica: 3", "replicas: -1").replace("{labels: {app: web}}", "{labels: {app: other}}");
     let (engine, out) = run(&format!("kubectl apply -f - <<EOF\n{invalid}EOF\n"));
     assert!(out.contains("The Deployment \"web\" is invalid: \n* spec.replicas: Invalid value: -1: must be greater than or equal to 0\n* spec.template.metadata.labels: Invalid value: {\"app\":\"other\"}: `selector` does not match template `labels`"), "{out}");
+    assert!(out.contains("  at STDIN: document 1, line 6, column 3 (spec.replicas)"), "{out}");
     assert!(engine.store.get_named(Kind::Deployment, "default", "web").is_none());
     let both_zero =
         bad.replace("replica: 3", "replicas: 1\n  strategy:\n    rollingUpdate: {maxSurge: 0, maxUnavailable: 0}");

@@ -114,12 +114,13 @@ fn apply_selected(
         match attempt {
             Ok(line) => result.output.stdout.push_str(&line),
             Err(e) => {
-                if let ApiError::Invalid { errors, .. } = &e {
-                    result.errors.extend(errors.iter().map(|fe| m.error_at(&fe.path, fe.to_string())));
-                } else {
-                    result.errors.push(m.error_at("", e.to_string()));
-                }
-                let text = match &e {
+                let located: Vec<ManifestError> = match &e {
+                    ApiError::Invalid { errors, .. } => {
+                        errors.iter().map(|fe| m.error_at(&fe.path, fe.to_string())).collect()
+                    }
+                    other => vec![m.error_at("", other.to_string())],
+                };
+                let mut text = match &e {
                     ApiError::Invalid { .. } | ApiError::TooManyObjects(_) => e.to_string(),
                     other => {
                         let s = other.to_string();
@@ -131,6 +132,15 @@ fn apply_selected(
                         }
                     }
                 };
+                // kubectl's message, then where in the input each problem was written.
+                for l in &located {
+                    let field = if l.path.is_empty() { String::new() } else { format!(" ({})", l.path) };
+                    text.push_str(&format!(
+                        "\n  at {source}: document {}, line {}, column {}{field}",
+                        l.doc, l.line, l.column
+                    ));
+                }
+                result.errors.extend(located);
                 result.output.push(Output::err(text));
             }
         }
