@@ -121,6 +121,8 @@ pub struct Store {
     pub trace_dropped: usize,
     /// Creates refused because `limits.max_objects` was reached.
     pub limit_refusals: u64,
+    /// ClusterIPs handed out so far.
+    service_ips: u32,
 }
 
 impl Store {
@@ -139,6 +141,7 @@ impl Store {
             trace: Vec::new(),
             trace_dropped: 0,
             limit_refusals: 0,
+            service_ips: 0,
         }
     }
 
@@ -293,6 +296,23 @@ impl Store {
             let st = p.status.get_or_insert_with(Default::default);
             st.phase.get_or_insert_with(|| "Pending".into());
             st.qos_class.get_or_insert_with(|| qos.into());
+        }
+        if let Object::Service(svc) = &mut obj {
+            // Service defaults and the ClusterIP allocator (10.96.0.0/12).
+            let spec = svc.spec.get_or_insert_with(Default::default);
+            spec.type_.get_or_insert_with(|| "ClusterIP".into());
+            spec.session_affinity.get_or_insert_with(|| "None".into());
+            for port in spec.ports.iter_mut().flatten() {
+                port.protocol.get_or_insert_with(|| "TCP".into());
+                port.target_port
+                    .get_or_insert(k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(port.port));
+            }
+            if spec.type_.as_deref() != Some("ExternalName") && spec.cluster_ip.as_deref().is_none_or(str::is_empty) {
+                self.service_ips += 1;
+                let n = self.service_ips;
+                spec.cluster_ip = Some(format!("10.96.{}.{}", n / 250, n % 250 + 1));
+            }
+            spec.cluster_ips.get_or_insert_with(|| spec.cluster_ip.iter().cloned().collect());
         }
         if let Object::Namespace(n) = &mut obj {
             // Namespace strategy PrepareForCreate: the namespace controller's finalizer, phase Active.

@@ -294,3 +294,12 @@ fn init_containers_run_in_order_before_the_app() {
         );
     }
 }
+
+#[test]
+fn services_get_cluster_ips_and_get_all_lists_them() {
+    let svc = "apiVersion: v1\nkind: Service\nmetadata: {name: mysql}\nspec:\n  clusterIP: None\n  selector: {app: mysql}\n  ports: [{port: 3306}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{port: 80}]\n";
+    let (_, out) = run(&format!("kubectl apply -f - <<EOF\n{svc}EOF\nkubectl get all\n"));
+    assert!(out.contains("service/kubernetes   ClusterIP   10.96.0.1    <none>        443/TCP    0s"), "{out}");
+    assert!(out.contains("service/mysql        ClusterIP   None         <none>        3306/TCP   0s"), "{out}");
+    assert!(out.contains("service/web          ClusterIP   10.96.0.2    <none>        80/TCP     0s"), "{out}");
+}

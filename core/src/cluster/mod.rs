@@ -27,7 +27,9 @@ pub fn new_cluster(start: jiff::Timestamp, seed: u64) -> Engine {
             Box::new(node_lifecycle::TaintEvictionController),
         ],
     );
-    for n in nodes::default_namespaces().into_iter().chain(nodes::default_nodes()) {
+    let objects =
+        nodes::default_namespaces().into_iter().chain([nodes::kubernetes_service()]).chain(nodes::default_nodes());
+    for n in objects {
         let _ = engine.store.create(n, "kubeloop");
     }
     let _ = engine.drain();

@@ -21,6 +21,37 @@ fn default_capacity() -> BTreeMap<String, Quantity> {
         .collect()
 }
 
+/// The `kubernetes` Service every cluster has in `default`: the API server's address.
+pub fn kubernetes_service() -> Object {
+    use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
+    Object::Service(Service {
+        metadata: ObjectMeta {
+            name: Some("kubernetes".into()),
+            namespace: Some("default".into()),
+            labels: Some(BTreeMap::from([
+                ("component".to_string(), "apiserver".to_string()),
+                ("provider".to_string(), "kubernetes".to_string()),
+            ])),
+            ..Default::default()
+        },
+        spec: Some(ServiceSpec {
+            type_: Some("ClusterIP".into()),
+            cluster_ip: Some("10.96.0.1".into()),
+            cluster_ips: Some(vec!["10.96.0.1".into()]),
+            ports: Some(vec![ServicePort {
+                name: Some("https".into()),
+                port: 443,
+                protocol: Some("TCP".into()),
+                target_port: Some(k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(6443)),
+                ..Default::default()
+            }]),
+            session_affinity: Some("None".into()),
+            ..Default::default()
+        }),
+        status: None,
+    })
+}
+
 /// The namespaces every cluster starts with.
 pub fn default_namespaces() -> Vec<Object> {
     ["default", "kube-node-lease", "kube-public", "kube-system"]

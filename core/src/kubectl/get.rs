@@ -190,6 +190,7 @@ fn columns(kind: Kind, wide: bool) -> Vec<String> {
         Kind::Event => (&["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"], &[]),
         Kind::ConfigMap => (&["NAME", "DATA", "AGE"], &[]),
         Kind::Namespace => (&["NAME", "STATUS", "AGE"], &[]),
+        Kind::Service => (&["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"], &["SELECTOR"]),
         _ => (&["NAME", "AGE"], &[]),
     };
     let mut h: Vec<String> = base.iter().map(|s| s.to_string()).collect();
@@ -385,6 +386,41 @@ fn row(engine: &Engine, o: &Object, wide: bool, now: i64) -> Vec<String> {
             (cm.data.as_ref().map_or(0, |d| d.len()) + cm.binary_data.as_ref().map_or(0, |d| d.len())).to_string(),
             age,
         ],
+        Object::Service(svc) => {
+            // printService.
+            let spec = svc.spec.clone().unwrap_or_default();
+            let cluster_ip = spec.cluster_ips.as_ref().and_then(|ips| ips.first().cloned()).or(spec.cluster_ip.clone());
+            let ports: Vec<String> = spec
+                .ports
+                .iter()
+                .flatten()
+                .map(|p| {
+                    let proto = p.protocol.clone().unwrap_or("TCP".into());
+                    match p.node_port.filter(|n| *n > 0) {
+                        Some(np) => format!("{}:{np}/{proto}", p.port),
+                        None => format!("{}/{proto}", p.port),
+                    }
+                })
+                .collect();
+            let external = match spec.external_ips.as_ref().filter(|e| !e.is_empty()) {
+                Some(e) => e.join(","),
+                None if spec.type_.as_deref() == Some("LoadBalancer") => "<pending>".into(),
+                None => "<none>".into(),
+            };
+            let mut c = vec![
+                name,
+                spec.type_.clone().unwrap_or("ClusterIP".into()),
+                cluster_ip.filter(|i| !i.is_empty()).unwrap_or("<none>".into()),
+                external,
+                if ports.is_empty() { "<none>".into() } else { ports.join(",") },
+                age,
+            ];
+            if wide {
+                let sel: Vec<String> = spec.selector.iter().flatten().map(|(k, v)| format!("{k}={v}")).collect();
+                c.push(if sel.is_empty() { "<none>".into() } else { sel.join(",") });
+            }
+            c
+        }
         Object::Namespace(ns) => {
             vec![name, ns.status.as_ref().and_then(|s| s.phase.clone()).unwrap_or_default(), age]
         }
