@@ -5,6 +5,7 @@
 pub mod api;
 pub mod cluster;
 pub mod controllers;
+pub mod graph;
 pub mod kubectl;
 pub mod manifest;
 pub mod script;

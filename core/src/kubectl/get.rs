@@ -264,7 +264,7 @@ fn row(engine: &Engine, o: &Object, wide: bool, now: i64) -> Vec<String> {
             c
         }
         Object::Pod(p) => {
-            let (ready, total, status, restarts) = pod_summary(engine, p, now);
+            let (ready, total, status, restarts) = pod_summary(&engine.store, p, now);
             let mut c = vec![name, format!("{ready}/{total}"), status, restarts, age];
             if wide {
                 let s = p.status.clone().unwrap_or_default();
@@ -433,7 +433,11 @@ fn row(engine: &Engine, o: &Object, wide: bool, now: i64) -> Vec<String> {
 }
 
 /// printPod's READY, STATUS and RESTARTS.
-pub fn pod_summary(engine: &Engine, p: &k8s_openapi::api::core::v1::Pod, now: i64) -> (usize, usize, String, String) {
+pub fn pod_summary(
+    store: &crate::store::Store,
+    p: &k8s_openapi::api::core::v1::Pod,
+    now: i64,
+) -> (usize, usize, String, String) {
     let s = p.status.clone().unwrap_or_default();
     let total = p.spec.as_ref().map_or(0, |s| s.containers.len());
     let mut reason = s.phase.clone().unwrap_or("Pending".into());
@@ -448,7 +452,7 @@ pub fn pod_summary(engine: &Engine, p: &k8s_openapi::api::core::v1::Pod, now: i6
         *restarts += c.restart_count;
         if let Some(t) = c.last_state.as_ref().and_then(|l| l.terminated.as_ref()).and_then(|t| t.finished_at.as_ref())
         {
-            let ms = engine.store.clock.ms_of(t);
+            let ms = store.clock.ms_of(t);
             *last = Some(last.map_or(ms, |l: i64| l.max(ms)));
         }
     };

@@ -1,0 +1,46 @@
+//! The graph model the UI draws: contents, edges, folding, and positions that hold.
+
+mod common;
+use common::*;
+use kubeloop::api::Kind;
+use kubeloop::graph::{EdgeKind, Graph, GraphOptions, Layout};
+use std::collections::HashMap;
+
+#[test]
+fn deployment_replicaset_pods_and_nodes_with_edges() {
+    let (engine, _) = run("kubectl apply -f my-app.yaml\nsettle\n");
+    let mut layout = Layout::default();
+    let g = Graph::build(&engine.store, &mut layout, GraphOptions::default());
+    let count = |k: Kind| g.nodes.iter().filter(|n| n.kind == k).count();
+    assert_eq!((count(Kind::Deployment), count(Kind::ReplicaSet), count(Kind::Pod), count(Kind::Node)), (1, 1, 3, 3));
+    let owns = g.edges.iter().filter(|e| e.kind == EdgeKind::Owns).count();
+    let runs_on = g.edges.iter().filter(|e| e.kind == EdgeKind::RunsOn).count();
+    assert_eq!((owns, runs_on), (4, 3));
+    let rs = g.nodes.iter().find(|n| n.kind == Kind::ReplicaSet).unwrap();
+    assert_eq!(rs.details, vec!["revision 1", "nginx:1.25", "3/3 ready"]);
+    let pod = g.nodes.iter().find(|n| n.kind == Kind::Pod).unwrap();
+    assert_eq!((pod.status.as_deref(), pod.ready, pod.column), (Some("Running"), Some(true), 2));
+}
+
+#[test]
+fn positions_hold_through_a_rollout_and_history_folds() {
+    let (mut engine, _) =
+        run("kubectl apply -f my-app.yaml\nsettle\nkubectl set image deployment/my-app app=nginx:1.26\n");
+    let mut layout = Layout::default();
+    let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
+    loop {
+        let g = Graph::build(&engine.store, &mut layout, GraphOptions { fold_history: false });
+        for n in &g.nodes {
+            let pos = (n.column, n.row);
+            assert_eq!(*seen.entry(n.id.clone()).or_insert(pos), pos, "{} moved", n.name);
+        }
+        if !engine.step().unwrap() {
+            break;
+        }
+    }
+    let folded = Graph::build(&engine.store, &mut layout, GraphOptions::default());
+    let history: Vec<_> = folded.nodes.iter().filter(|n| n.folded > 0).collect();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].name, "1 old ReplicaSet");
+    assert_eq!(folded.nodes.iter().filter(|n| n.kind == Kind::ReplicaSet && n.folded == 0).count(), 1);
+}
