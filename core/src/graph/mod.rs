@@ -142,7 +142,7 @@ impl Graph {
             });
             graph.edges.push(GraphEdge { from: d.clone(), to: id, kind: EdgeKind::Owns });
         }
-        graph.nodes.sort_by(|a, b| (a.column, a.row).cmp(&(b.column, b.row)));
+        graph.nodes.sort_by_key(|n| (n.column, n.row));
         graph.edges.sort();
         graph
     }
