@@ -17,14 +17,17 @@ use std::rc::Rc;
 /// Hard caps: a manifest or script that would exceed them gets an error, never a frozen tab.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
+    /// Objects other than Events.
     pub max_objects: usize,
+    /// Events kept; the oldest expire first, as the API server's event TTL does.
+    pub max_events: usize,
     /// Trace records kept; older ones are dropped first (0 keeps none).
     pub max_trace: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_objects: 250_000, max_trace: usize::MAX }
+        Limits { max_objects: 100_000, max_events: 50_000, max_trace: usize::MAX }
     }
 }
 
@@ -123,6 +126,8 @@ pub struct Store {
     pub limit_refusals: u64,
     /// ClusterIPs handed out so far.
     service_ips: u32,
+    /// Events in creation order, for expiry.
+    event_order: std::collections::VecDeque<ObjKey>,
 }
 
 impl Store {
@@ -142,6 +147,7 @@ impl Store {
             trace_dropped: 0,
             limit_refusals: 0,
             service_ips: 0,
+            event_order: std::collections::VecDeque::new(),
         }
     }
 
@@ -264,11 +270,18 @@ impl Store {
     /// Creates an object, filling name (from generateName), namespace, uid,
     /// resourceVersion, generation and creationTimestamp; defaults and validates it.
     pub fn create(&mut self, mut obj: Object, actor: &'static str) -> Result<Rc<Object>, ApiError> {
-        if self.objects.len() >= self.limits.max_objects {
-            self.limit_refusals += 1;
-            return Err(ApiError::TooManyObjects(self.objects.len()));
-        }
         let kind = obj.kind();
+        if kind == Kind::Event {
+            while self.event_order.len() >= self.limits.max_events.max(1) {
+                let Some(oldest) = self.event_order.pop_front() else { break };
+                if let Some(old) = self.objects.remove(&oldest) {
+                    self.index(&old, false);
+                }
+            }
+        } else if self.objects.len().saturating_sub(self.event_order.len()) >= self.limits.max_objects {
+            self.limit_refusals += 1;
+            return Err(ApiError::TooManyObjects(self.limits.max_objects));
+        }
         let meta = obj.meta_mut();
         if kind.namespaced() {
             if meta.namespace.as_deref().is_none_or(str::is_empty) {
@@ -364,6 +377,9 @@ impl Store {
         meta.generation = has_generation(kind).then_some(1);
         let obj = Rc::new(obj);
         self.index(&obj, true);
+        if kind == Kind::Event {
+            self.event_order.push_back(obj.key());
+        }
         self.objects.insert(obj.key(), obj.clone());
         self.watch.push(WatchEvent { kind: WatchType::Added, object: obj.clone(), old: None });
         self.record(actor, Verb::Create, obj.clone());
@@ -420,6 +436,9 @@ impl Store {
     fn remove(&mut self, key: &ObjKey, actor: &'static str, last: Option<Rc<Object>>) -> Rc<Object> {
         let old = self.objects.remove(key).expect("remove of a stored key");
         self.index(&old, false);
+        if key.kind == Kind::Event {
+            self.event_order.retain(|k| k != key);
+        }
         let last = last.unwrap_or(old);
         self.watch.push(WatchEvent { kind: WatchType::Deleted, object: last.clone(), old: None });
         self.record(actor, Verb::Delete, last.clone());
@@ -577,6 +596,27 @@ mod tests {
         assert!(text.starts_with("The Deployment \"Web\" is invalid: \n* metadata.name: Invalid value: \"Web\": a lowercase RFC 1123 subdomain"), "{text}");
         assert!(text.contains("* spec.replicas: Invalid value: -1: must be greater than or equal to 0"), "{text}");
         assert!(text.contains("* spec.template.metadata.labels: Invalid value: {\"app\":\"other\"}: `selector` does not match template `labels`"), "{text}");
+    }
+
+    #[test]
+    fn object_limit_refuses_and_events_expire_oldest_first() {
+        let mut s = store();
+        s.limits = Limits { max_objects: 3, max_events: 2, max_trace: usize::MAX };
+        for n in ["a", "b"] {
+            s.create(object(&format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: {n}}}\n")), "kubectl")
+                .unwrap();
+        }
+        let err = s.create(object("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"), "kubectl").unwrap_err();
+        assert!(matches!(err, ApiError::TooManyObjects(3)), "{err:?}");
+        assert_eq!(s.limit_refusals, 1);
+        for n in ["e1", "e2", "e3"] {
+            let ev = format!(
+                "apiVersion: v1\nkind: Event\nmetadata: {{name: {n}}}\ninvolvedObject: {{kind: ConfigMap, name: a}}\n"
+            );
+            s.create(object(&ev), "kubelet").unwrap();
+        }
+        let events: Vec<_> = s.list(Kind::Event, None).map(|e| e.name().to_string()).collect();
+        assert_eq!(events, vec!["e2", "e3"]);
     }
 
     #[test]
