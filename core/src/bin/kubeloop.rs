@@ -98,6 +98,10 @@ fn main() -> ExitCode {
         }
     };
     let mut engine = new_cluster(opts.start, opts.seed);
+    if opts.trace.is_none() {
+        // Nobody will read the trace: do not keep every object version in memory.
+        engine.store.limits.max_trace = 0;
+    }
     let read = |p: &str| {
         let path = base.join(p);
         std::fs::read_to_string(&path).map_err(|e| match e.kind() {

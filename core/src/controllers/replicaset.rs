@@ -235,8 +235,8 @@ pub fn calculate_status<'a>(
     let (mut count, mut fully, mut ready, mut available) = (0, 0, 0, 0);
     for p in active {
         count += 1;
-        let labels = p.metadata.labels.clone().unwrap_or_default();
-        if template_labels.iter().all(|(k, v)| labels.get(k) == Some(v)) {
+        let labels = p.metadata.labels.as_ref();
+        if template_labels.iter().all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v)) {
             fully += 1;
         }
         if pod::is_ready(p) {
