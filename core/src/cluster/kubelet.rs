@@ -134,6 +134,13 @@ struct PodRun {
     unhealthy_reported: bool,
 }
 
+/// The pod a sync is about: the stored object, its Pod, and its node.
+struct PodView<'a> {
+    obj: &'a Object,
+    pod: &'a Pod,
+    node: &'a str,
+}
+
 #[derive(Default)]
 pub struct Kubelet {
     pods: HashMap<String, PodRun>,
@@ -177,11 +184,12 @@ impl Controller for Kubelet {
         let knobs = Knobs::from_pod(p);
         let uid = obj.uid().to_string();
         if self.pods.get(key).is_none_or(|r| r.uid != uid) {
-            let run = self.admit(ctx, &obj, p, &node, &knobs);
+            let run = self.admit(ctx, &PodView { obj: &obj, pod: p, node: &node }, &knobs);
             self.pods.insert(key.to_string(), run);
         }
         let mut run = self.pods.remove(key).expect("pod run present");
-        let result = self.drive(ctx, &obj, p, &node, &knobs, &mut run, now);
+        let view = PodView { obj: &obj, pod: p, node: &node };
+        let result = self.drive(ctx, &view, &knobs, &mut run, now);
         if run.kill_at.is_some_and(|k| k <= now) {
             self.pods.remove(key);
             // The containers have stopped: the kubelet writes the terminal phase, then
@@ -213,7 +221,8 @@ impl Controller for Kubelet {
 }
 
 impl Kubelet {
-    fn admit(&mut self, ctx: &mut Ctx, obj: &Object, p: &Pod, node: &str, knobs: &Knobs) -> PodRun {
+    fn admit(&mut self, ctx: &mut Ctx, v: &PodView, knobs: &Knobs) -> PodRun {
+        let (obj, p, node) = (v.obj, v.pod, v.node);
         let now = ctx.now_ms();
         // Each node gets its own pod CIDR (10.244.N.0/24) the first time a pod lands there.
         let next_subnet = self.subnets.len();
@@ -245,7 +254,7 @@ impl Kubelet {
             None => ctrs.iter_mut().collect(),
         };
         for c in first {
-            c.phase = self.begin_pull(ctx, obj, p, node, &c.image.clone(), knobs, now);
+            c.phase = self.begin_pull(ctx, v, &c.image.clone(), knobs, now);
         }
         PodRun {
             uid: obj.uid().to_string(),
@@ -260,17 +269,8 @@ impl Kubelet {
     }
 
     /// EnsureImageExists: pull unless the node has the image and the policy allows reuse.
-    #[allow(clippy::too_many_arguments)]
-    fn begin_pull(
-        &mut self,
-        ctx: &mut Ctx,
-        obj: &Object,
-        p: &Pod,
-        node: &str,
-        image: &str,
-        knobs: &Knobs,
-        now: i64,
-    ) -> Phase {
+    fn begin_pull(&mut self, ctx: &mut Ctx, v: &PodView, image: &str, knobs: &Knobs, now: i64) -> Phase {
+        let (obj, p, node) = (v.obj, v.pod, v.node);
         let policy = p
             .spec
             .as_ref()
@@ -292,19 +292,9 @@ impl Kubelet {
         Phase::Pulling { until: now + knobs.pull_ms }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn drive(
-        &mut self,
-        ctx: &mut Ctx,
-        obj: &Object,
-        p: &Pod,
-        node: &str,
-        knobs: &Knobs,
-        run: &mut PodRun,
-        now: i64,
-    ) -> Result<(), String> {
+    fn drive(&mut self, ctx: &mut Ctx, v: &PodView, knobs: &Knobs, run: &mut PodRun, now: i64) -> Result<(), String> {
+        let (obj, p, node) = (v.obj, v.pod, v.node);
         let policy = pod::restart_policy(p).to_string();
-        let pod_ref = format!("{}_{}({})", obj.name(), obj.namespace(), obj.uid());
         if p.metadata.deletion_timestamp.is_some() && run.kill_at.is_none() {
             let grace_ms = p.metadata.deletion_grace_period_seconds.unwrap_or(30).max(0) * 1000;
             let any_running = run.ctrs.iter().any(|c| matches!(c.phase, Phase::Running { .. }));
@@ -328,7 +318,7 @@ impl Kubelet {
         let mut n = 0;
         while n < run.inits.len() {
             for _ in 0..64 {
-                if !self.advance(ctx, obj, p, node, &init_knobs, init_policy, &pod_ref, &mut run.inits[n], now) {
+                if !self.advance(ctx, v, &init_knobs, init_policy, &mut run.inits[n], now) {
                     break;
                 }
             }
@@ -342,12 +332,12 @@ impl Kubelet {
                 None => run.ctrs.iter_mut().collect(),
             };
             for c in next.into_iter().filter(|c| c.phase == Phase::Blocked) {
-                c.phase = self.begin_pull(ctx, obj, p, node, &c.image.clone(), knobs, finished);
+                c.phase = self.begin_pull(ctx, v, &c.image.clone(), knobs, finished);
             }
         }
         for i in 0..run.ctrs.len() {
             for _ in 0..64 {
-                if !self.advance(ctx, obj, p, node, knobs, &policy, &pod_ref, &mut run.ctrs[i], now) {
+                if !self.advance(ctx, v, knobs, &policy, &mut run.ctrs[i], now) {
                     break;
                 }
             }
@@ -377,19 +367,8 @@ impl Kubelet {
     }
 
     /// Applies the transition due for one container, if any; true when something changed.
-    #[allow(clippy::too_many_arguments)]
-    fn advance(
-        &mut self,
-        ctx: &mut Ctx,
-        obj: &Object,
-        p: &Pod,
-        node: &str,
-        knobs: &Knobs,
-        policy: &str,
-        pod_ref: &str,
-        c: &mut Ctr,
-        now: i64,
-    ) -> bool {
+    fn advance(&mut self, ctx: &mut Ctx, v: &PodView, knobs: &Knobs, policy: &str, c: &mut Ctr, now: i64) -> bool {
+        let (obj, p, node) = (v.obj, v.pod, v.node);
         match c.phase.clone() {
             Phase::Pulling { until } if until <= now => {
                 if knobs.pull_fails {
@@ -461,13 +440,19 @@ impl Kubelet {
                         obj,
                         "Warning",
                         "BackOff",
-                        format!("Back-off restarting failed container {} in pod {pod_ref}", c.name),
+                        format!(
+                            "Back-off restarting failed container {} in pod {}_{}({})",
+                            c.name,
+                            obj.name(),
+                            obj.namespace(),
+                            obj.uid()
+                        ),
                     );
                     c.phase = Phase::CrashBackOff { until: at + period };
                 } else {
                     c.backoff = Some((INITIAL_BACKOFF_MS, at));
                     c.restarts += 1;
-                    c.phase = self.begin_pull(ctx, obj, p, node, &c.image.clone(), knobs, at);
+                    c.phase = self.begin_pull(ctx, v, &c.image.clone(), knobs, at);
                 }
                 true
             }
@@ -475,7 +460,7 @@ impl Kubelet {
                 let period = c.backoff.map(|(p, _)| (p * 2).min(MAX_BACKOFF_MS)).unwrap_or(INITIAL_BACKOFF_MS);
                 c.backoff = Some((period, until));
                 c.restarts += 1;
-                c.phase = self.begin_pull(ctx, obj, p, node, &c.image.clone(), knobs, until);
+                c.phase = self.begin_pull(ctx, v, &c.image.clone(), knobs, until);
                 true
             }
             _ => false,
