@@ -7,6 +7,29 @@ use k8s_openapi::api::core::v1::{Pod, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference, Time};
 use std::cmp::Ordering;
 
+/// Keys of the `kind` objects in `orphan`'s namespace whose selector matches it: the
+/// controllers that may adopt it (getPodReplicaSets, getDeploymentsForReplicaSet).
+pub fn controllers_selecting(
+    store: &crate::store::Store,
+    kind: crate::api::Kind,
+    orphan: &Object,
+    out: &mut Vec<String>,
+) {
+    for c in store.list(kind, Some(orphan.namespace())) {
+        let selector = match &**c {
+            Object::Deployment(d) => Some(&d.spec.selector),
+            Object::ReplicaSet(rs) => Some(&rs.spec.selector),
+            _ => None,
+        };
+        let matches = selector
+            .and_then(|s| crate::api::selector::Selector::from_label_selector(s).ok())
+            .is_some_and(|s| !s.is_empty() && s.matches(orphan.labels()));
+        if matches {
+            out.push(crate::sim::controller::key_of(c));
+        }
+    }
+}
+
 /// The controller reference a workload puts on what it creates.
 pub fn controller_ref(owner: &Object) -> OwnerReference {
     OwnerReference {

@@ -36,15 +36,7 @@ impl Controller for ReplicaSetController {
                 // An orphan wakes every ReplicaSet whose selector matches it (addPod).
                 let o = &ev.object;
                 if o.controller_ref().is_none() && ev.kind != crate::store::WatchType::Deleted {
-                    for rs in store.list(Kind::ReplicaSet, Some(o.namespace())) {
-                        let matches = rs
-                            .as_replica_set()
-                            .and_then(|r| Selector::from_label_selector(&r.spec.selector).ok())
-                            .is_some_and(|s| !s.is_empty() && s.matches(o.labels()));
-                        if matches {
-                            out.push(key_of(rs));
-                        }
-                    }
+                    super::controller_utils::controllers_selecting(store, Kind::ReplicaSet, o, out);
                 }
             }
             _ => {}

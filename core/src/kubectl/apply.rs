@@ -41,7 +41,7 @@ pub fn apply(engine: &mut Engine, args: &Args, files: &dyn Files) -> Output {
     };
     let objs = match manifest::parse(&text) {
         Ok(objs) => objs,
-        Err(_) => return apply_text(engine, &text, path, "default", false).output,
+        Err(errors) => return parse_failure(errors, path).output,
     };
     if objs.is_empty() {
         return Output::err("error: no objects passed to apply");
@@ -67,14 +67,17 @@ pub fn apply(engine: &mut Engine, args: &Args, files: &dyn Files) -> Output {
 pub fn apply_text(engine: &mut Engine, text: &str, source: &str, namespace: &str, prune: bool) -> ApplyResult {
     match manifest::parse(text) {
         Ok(objs) => apply_objects(engine, objs, source, namespace, prune),
-        Err(errors) => {
-            let mut output = Output::default();
-            for e in &errors {
-                output.push(Output::err(format!("error: error parsing {source}: {e}")));
-            }
-            ApplyResult { output, errors }
-        }
+        Err(errors) => parse_failure(errors, source),
     }
+}
+
+/// Nothing applied: every error of the stream, as kubectl reports a file it cannot parse.
+fn parse_failure(errors: Vec<ManifestError>, source: &str) -> ApplyResult {
+    let mut output = Output::default();
+    for e in &errors {
+        output.push(Output::err(format!("error: error parsing {source}: {e}")));
+    }
+    ApplyResult { output, errors }
 }
 
 pub fn apply_objects(

@@ -7,7 +7,7 @@ pub mod rolling;
 pub mod sync;
 pub mod util;
 
-use super::controller_utils::controller_ref;
+use super::controller_utils::{controller_ref, controllers_selecting};
 use crate::api::selector::Selector;
 use crate::api::{Kind, Object};
 use crate::sim::controller::{key_of, split_key, Controller, Ctx};
@@ -34,17 +34,7 @@ impl Controller for DeploymentController {
                         Some(r) if r.kind == "Deployment" => out.push(format!("{}/{}", o.namespace(), r.name)),
                         Some(_) => {}
                         // An orphan may be adopted by any Deployment whose selector matches it.
-                        None => {
-                            for d in store.list(Kind::Deployment, Some(o.namespace())) {
-                                let matches = d
-                                    .as_deployment()
-                                    .and_then(|d| Selector::from_label_selector(&d.spec.selector).ok())
-                                    .is_some_and(|s| !s.is_empty() && s.matches(o.labels()));
-                                if matches {
-                                    out.push(key_of(d));
-                                }
-                            }
-                        }
+                        None => controllers_selecting(store, Kind::Deployment, o, out),
                     }
                 }
             }
