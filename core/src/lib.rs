@@ -5,10 +5,12 @@
 pub mod api;
 pub mod cluster;
 pub mod controllers;
+pub mod examples;
 pub mod graph;
 pub mod kubectl;
 pub mod manifest;
 pub mod script;
+pub mod session;
 pub mod sim;
 pub mod store;
 pub mod trace;

@@ -155,6 +155,12 @@ impl Store {
         self.clock.time()
     }
 
+    /// The last resourceVersion handed out: it moves on every write, so a view can tell
+    /// whether anything changed since it last looked.
+    pub fn revision(&self) -> u64 {
+        self.resource_version
+    }
+
     pub fn len(&self) -> usize {
         self.objects.len()
     }

@@ -7,13 +7,22 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct Layout {
     placed: BTreeMap<String, (usize, usize)>,
     used: BTreeMap<usize, BTreeSet<usize>>,
+    /// Ids that keep their cell though they are gone (drawn fading out).
+    held: BTreeSet<String>,
 }
 
 impl Layout {
-    /// Places new ids (in the given order), keeps existing ones, frees the missing.
+    /// Keeps these ids' cells taken by the next updates, live or not, until held again
+    /// without them.
+    pub fn hold(&mut self, ids: impl IntoIterator<Item = String>) {
+        self.held = ids.into_iter().collect();
+    }
+
+    /// Places new ids (in the given order), keeps existing and held ones, frees the rest.
     pub fn update(&mut self, ids: &[(String, usize)]) {
         let live: BTreeSet<&str> = ids.iter().map(|(id, _)| id.as_str()).collect();
-        let gone: Vec<String> = self.placed.keys().filter(|id| !live.contains(id.as_str())).cloned().collect();
+        let gone: Vec<String> =
+            self.placed.keys().filter(|id| !live.contains(id.as_str()) && !self.held.contains(*id)).cloned().collect();
         for id in gone {
             if let Some((c, r)) = self.placed.remove(&id) {
                 if let Some(rows) = self.used.get_mut(&c) {
@@ -57,5 +66,19 @@ mod tests {
         l.update(&ids(&["a", "c", "d"]));
         assert_eq!(l.position("d"), Some((2, 1)), "d takes b's free row");
         assert_eq!(l.rows(2), 3);
+    }
+
+    #[test]
+    fn held_cells_are_not_reused() {
+        let mut l = Layout::default();
+        let ids = |v: &[&str]| v.iter().map(|s| (s.to_string(), 2)).collect::<Vec<_>>();
+        l.update(&ids(&["a", "b"]));
+        l.hold(["a".to_string()]);
+        l.update(&ids(&["b", "c"]));
+        assert_eq!(l.position("a"), Some((2, 0)), "a fades out in place");
+        assert_eq!(l.position("c"), Some((2, 2)), "c does not draw over a");
+        l.hold([]);
+        l.update(&ids(&["b", "c", "d"]));
+        assert_eq!((l.position("a"), l.position("d")), (None, Some((2, 0))));
     }
 }

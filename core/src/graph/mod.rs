@@ -3,8 +3,10 @@
 //! a rollout animates instead of jumping. Pure data: the front end only renders it.
 
 mod layout;
+mod view;
 
 pub use layout::Layout;
+pub use view::GraphView;
 
 use crate::api::{pod, Kind, Object};
 use crate::store::Store;
@@ -25,9 +27,13 @@ pub struct GraphNode {
     pub details: Vec<String>,
     /// Pods: the STATUS kubectl would print (Running, Pending, CrashLoopBackOff ...).
     pub status: Option<String>,
+    /// Pods: `status.phase` (Pending, Running, Succeeded, Failed).
+    pub phase: Option<String>,
     /// Pods: Ready condition; ReplicaSets and Deployments: all replicas ready.
     pub ready: Option<bool>,
     pub deleting: bool,
+    /// Gone from the store, still drawn while it fades out (see [`GraphView`]).
+    pub leaving: bool,
     /// A folded set of scaled-down ReplicaSets (the "history" node).
     pub folded: usize,
 }
@@ -136,8 +142,10 @@ impl Graph {
                 row,
                 details: vec!["history (scaled to 0)".into()],
                 status: None,
+                phase: None,
                 ready: None,
                 deleting: false,
+                leaving: false,
                 folded: *count,
             });
             graph.edges.push(GraphEdge { from: d.clone(), to: id, kind: EdgeKind::Owns });
@@ -164,8 +172,10 @@ fn node_for(o: &Object, id: &str, column: usize, row: usize, now_ms: i64, store:
         row,
         details: Vec::new(),
         status: None,
+        phase: None,
         ready: None,
         deleting: o.is_deleting(),
+        leaving: false,
         folded: 0,
     };
     let image = |t: Option<&k8s_openapi::api::core::v1::PodTemplateSpec>| {
@@ -204,6 +214,7 @@ fn node_for(o: &Object, id: &str, column: usize, row: usize, now_ms: i64, store:
                 n.details.push(format!("{restarts} restarts"));
             }
             n.status = Some(status);
+            n.phase = Some(p.status.as_ref().and_then(|s| s.phase.clone()).unwrap_or_else(|| "Pending".into()));
             n.ready = Some(pod::is_ready(p));
         }
         Object::Node(node) => {

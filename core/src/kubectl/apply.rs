@@ -6,9 +6,10 @@ use crate::api::{defaults, Kind, ObjKey, Object};
 use crate::cluster::nodes::DEFAULT_NODE_ANNOTATION;
 use crate::manifest::{self, ManifestError, ManifestObject};
 use crate::sim::engine::Engine;
-use crate::store::{ApiError, DeleteOptions};
+use crate::store::{ApiError, DeleteOptions, Store};
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
 pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
@@ -117,12 +118,7 @@ fn apply_selected(
         match attempt {
             Ok(line) => result.output.stdout.push_str(&line),
             Err(e) => {
-                let located: Vec<ManifestError> = match &e {
-                    ApiError::Invalid { errors, .. } => {
-                        errors.iter().map(|fe| m.error_at(&fe.path, fe.to_string())).collect()
-                    }
-                    other => vec![m.error_at("", other.to_string())],
-                };
+                let located = locate(m, &e);
                 let mut text = match &e {
                     ApiError::Invalid { .. } | ApiError::TooManyObjects(_) => e.to_string(),
                     other => {
@@ -165,6 +161,58 @@ fn apply_selected(
         }
     }
     result
+}
+
+/// Every problem of an API error, located in the object's manifest.
+fn locate(m: &ManifestObject, e: &ApiError) -> Vec<ManifestError> {
+    match e {
+        ApiError::Invalid { errors, .. } => errors.iter().map(|fe| m.error_at(&fe.path, fe.to_string())).collect(),
+        other => vec![m.error_at("", other.to_string())],
+    }
+}
+
+/// A server-side dry run of `apply_text`: every parse, decoding and validation error the
+/// stream would meet (with each object merged onto its live copy, as apply would), and
+/// nothing written. An editor calls it on every keystroke.
+pub fn check_text(store: &Store, text: &str, namespace: &str) -> Vec<ManifestError> {
+    let objs = match manifest::parse(text) {
+        Ok(objs) => objs,
+        Err(errors) => return errors,
+    };
+    let namespaces: BTreeSet<&str> =
+        objs.iter().filter(|m| m.object.kind() == Kind::Namespace).map(|m| m.object.name()).collect();
+    let mut errors = Vec::new();
+    for m in &objs {
+        let mut obj = m.object.clone();
+        if obj.kind().namespaced() && obj.namespace().is_empty() {
+            obj.meta_mut().namespace = Some(namespace.to_string());
+        }
+        if obj.kind().namespaced()
+            && !namespaces.contains(obj.namespace())
+            && store.get_named(Kind::Namespace, "", obj.namespace()).is_none()
+        {
+            let missing = ApiError::NotFound { kind: Kind::Namespace, name: obj.namespace().to_string() };
+            errors.push(m.error_at("metadata.namespace", missing.to_string()));
+            continue;
+        }
+        let field_errors = match missing_selector(m, &obj) {
+            Some(errs) => errs,
+            None => match plan_one(store, obj) {
+                Ok(Planned::Create(mut created)) => {
+                    defaults::apply(&mut created);
+                    crate::validation::validate_create(&created)
+                }
+                Ok(Planned::Update { merged, live }) => crate::validation::validate_update(&merged, &live),
+                Ok(Planned::Unchanged) => Vec::new(),
+                Err(e) => {
+                    errors.extend(locate(m, &e));
+                    continue;
+                }
+            },
+        };
+        errors.extend(field_errors.iter().map(|fe| m.error_at(&fe.path, fe.to_string())));
+    }
+    errors
 }
 
 /// The made-up default nodes give way to the input's nodes, as long as nothing runs on
@@ -241,19 +289,26 @@ fn desired_json(obj: &Object) -> Value {
     v
 }
 
-fn apply_one(engine: &mut Engine, obj: Object) -> Result<String, ApiError> {
+/// What applying one object would write.
+enum Planned {
+    Create(Object),
+    Update { merged: Object, live: Rc<Object> },
+    Unchanged,
+}
+
+/// Decides what apply writes for `obj`: a create carrying last-applied-configuration, or
+/// the three-way merge onto the live object.
+fn plan_one(store: &Store, obj: Object) -> Result<Planned, ApiError> {
     let kind = obj.kind();
     let desired = desired_json(&obj);
     // kubectl stores the configuration as one JSON line ending in a newline.
     let mut sorted = desired.clone();
     super::yaml_out::sort_keys(&mut sorted);
     let last_applied = format!("{}\n", serde_json::to_string(&sorted).unwrap_or_default());
-    let label = format!("{}/{}", kind.resource_singular(), obj.name());
-    let Some(live) = engine.store.get(&obj.key()).cloned() else {
+    let Some(live) = store.get(&obj.key()).cloned() else {
         let mut obj = strip_status(obj);
         obj.meta_mut().annotations.get_or_insert_with(Default::default).insert(LAST_APPLIED.into(), last_applied);
-        engine.store.create(obj, "kubectl")?;
-        return Ok(format!("{label} created\n"));
+        return Ok(Planned::Create(obj));
     };
     let previous: Value = live
         .meta()
@@ -265,19 +320,33 @@ fn apply_one(engine: &mut Engine, obj: Object) -> Result<String, ApiError> {
     let mut with_annotation = desired.clone();
     with_annotation["metadata"]["annotations"][LAST_APPLIED] = Value::String(last_applied);
     let merged = merge3(&live.to_json(), &previous, &with_annotation);
-    let mut merged_obj = kind.decode(merged).map_err(|(path, msg)| ApiError::BadRequest(format!("{path}: {msg}")))?;
-    defaults::apply(&mut merged_obj);
-    if is_default_node(&merged_obj) {
+    let mut merged = kind.decode(merged).map_err(|(path, msg)| ApiError::BadRequest(format!("{path}: {msg}")))?;
+    defaults::apply(&mut merged);
+    if is_default_node(&merged) {
         // The user's own Node by that name is no longer a made-up default.
-        if let Some(a) = merged_obj.meta_mut().annotations.as_mut() {
+        if let Some(a) = merged.meta_mut().annotations.as_mut() {
             a.remove(DEFAULT_NODE_ANNOTATION);
         }
     }
-    if merged_obj.to_json() == live.to_json() {
-        return Ok(format!("{label} unchanged\n"));
+    if merged.to_json() == live.to_json() {
+        return Ok(Planned::Unchanged);
     }
-    engine.store.update(merged_obj, "kubectl")?;
-    Ok(format!("{label} configured\n"))
+    Ok(Planned::Update { merged, live })
+}
+
+fn apply_one(engine: &mut Engine, obj: Object) -> Result<String, ApiError> {
+    let label = format!("{}/{}", obj.kind().resource_singular(), obj.name());
+    match plan_one(&engine.store, obj)? {
+        Planned::Create(obj) => {
+            engine.store.create(obj, "kubectl")?;
+            Ok(format!("{label} created\n"))
+        }
+        Planned::Update { merged, .. } => {
+            engine.store.update(merged, "kubectl")?;
+            Ok(format!("{label} configured\n"))
+        }
+        Planned::Unchanged => Ok(format!("{label} unchanged\n")),
+    }
 }
 
 /// The API server ignores status on create (it is a subresource).

@@ -346,38 +346,24 @@ fn row(engine: &Engine, o: &Object, wide: bool, now: i64) -> Vec<String> {
             c
         }
         Object::Event(e) => {
-            // printEvent: OBJECT is the lowercased kind and name, without the group.
-            let age = |t: Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::Time>| {
-                t.map(|t| human_duration(now - engine.store.clock.ms_of(t))).unwrap_or("<unknown>".into())
-            };
-            let io = &e.involved_object;
-            let object = format!(
-                "{}/{}",
-                io.kind.clone().unwrap_or_default().to_ascii_lowercase(),
-                io.name.clone().unwrap_or_default()
-            );
-            let message = e.message.clone().unwrap_or_default().trim().to_string();
-            let mut c = vec![
-                age(e.last_timestamp.as_ref().or(e.first_timestamp.as_ref())),
-                e.type_.clone().unwrap_or_default(),
-                e.reason.clone().unwrap_or_default(),
-                object,
-            ];
+            let mut c = event_columns(&engine.store, e, now);
             if wide {
+                let age = |t: Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::Time>| {
+                    t.map(|t| human_duration(now - engine.store.clock.ms_of(t))).unwrap_or("<unknown>".into())
+                };
+                let message = c.pop().unwrap_or_default();
                 let source = e.source.as_ref().map(|s| match &s.host {
                     Some(h) if !h.is_empty() => format!("{}, {h}", s.component.clone().unwrap_or_default()),
                     _ => s.component.clone().unwrap_or_default(),
                 });
                 c.extend([
-                    io.field_path.clone().unwrap_or_default(),
+                    e.involved_object.field_path.clone().unwrap_or_default(),
                     source.unwrap_or_default(),
                     message,
                     age(e.first_timestamp.as_ref()),
                     e.count.unwrap_or(1).max(1).to_string(),
                     name,
                 ]);
-            } else {
-                c.push(message);
             }
             c
         }
@@ -433,6 +419,20 @@ fn row(engine: &Engine, o: &Object, wide: bool, now: i64) -> Vec<String> {
 }
 
 /// printPod's READY, STATUS and RESTARTS.
+/// `kubectl get events` columns (printEvent): LAST SEEN, TYPE, REASON, OBJECT (the
+/// lowercased kind and name, without the group), MESSAGE.
+pub fn event_columns(store: &crate::store::Store, e: &k8s_openapi::api::core::v1::Event, now: i64) -> Vec<String> {
+    let io = &e.involved_object;
+    let last = e.last_timestamp.as_ref().or(e.first_timestamp.as_ref());
+    vec![
+        last.map(|t| human_duration(now - store.clock.ms_of(t))).unwrap_or("<unknown>".into()),
+        e.type_.clone().unwrap_or_default(),
+        e.reason.clone().unwrap_or_default(),
+        format!("{}/{}", io.kind.clone().unwrap_or_default().to_ascii_lowercase(), io.name.clone().unwrap_or_default()),
+        e.message.clone().unwrap_or_default().trim().to_string(),
+    ]
+}
+
 pub fn pod_summary(
     store: &crate::store::Store,
     p: &k8s_openapi::api::core::v1::Pod,

@@ -74,7 +74,7 @@ pub fn parse_stream(text: &str) -> Result<Vec<YamlDoc>, SyntaxError> {
             index: i + 1,
             value,
             positions,
-            lines: (node.span.start.line(), last_line.max(node.span.end.line())),
+            lines: (node.span.start.line(), last_line.max(end_line(node))),
         });
     }
     Ok(docs)
@@ -99,6 +99,17 @@ fn doc_index_at(text: &str, line: usize) -> usize {
 
 type ConvError = (usize, usize, String);
 
+/// The last line a node covers: a block ends where the next token starts, which at
+/// column 0 is the line after its last.
+fn end_line(node: &MarkedYamlOwned) -> usize {
+    let end = node.span.end;
+    if end.col() == 0 && end.line() > node.span.start.line() {
+        end.line() - 1
+    } else {
+        end.line()
+    }
+}
+
 fn to_json(
     node: &MarkedYamlOwned,
     path: String,
@@ -106,7 +117,7 @@ fn to_json(
     last_line: &mut usize,
 ) -> Result<Value, ConvError> {
     let pos = (node.span.start.line(), node.span.start.col() + 1);
-    *last_line = (*last_line).max(node.span.end.line());
+    *last_line = (*last_line).max(end_line(node));
     positions.entry(path.clone()).or_insert(pos);
     Ok(match &node.data {
         YamlDataOwned::Value(s) => scalar(s),

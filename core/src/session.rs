@@ -1,0 +1,415 @@
+//! A live editing session, the model behind the web app: the cluster, the editor's text
+//! (checked on every keystroke, applied with `--prune` when asked), virtual time, and
+//! the views the UI draws of them (graph, events, inspector, source spans). The front end
+//! holds one of these and only renders what it answers.
+
+use crate::api::{Kind, ObjKey, Object};
+use crate::cluster::new_cluster;
+use crate::examples::Example;
+use crate::graph::{Graph, GraphView};
+use crate::kubectl::apply::{apply_text, check_text};
+use crate::kubectl::yaml_out::{sort_keys, to_yaml};
+use crate::manifest::{self, ManifestError};
+use crate::sim::engine::Engine;
+use crate::store::Limits;
+use jiff::Timestamp;
+use serde_json::Value;
+use std::collections::{BTreeMap, VecDeque};
+
+/// Where virtual time starts (the CLI's default too).
+pub const START: &str = "2026-01-01T00:00:00Z";
+
+/// A browser tab holds far less than the CLI: past these, creates are refused with an
+/// error instead of the page freezing.
+pub const WEB_LIMITS: Limits = Limits { max_objects: 5_000, max_events: 5_000, max_trace: 0 };
+
+/// Namespace for objects the text does not place.
+const NAMESPACE: &str = "default";
+
+/// The name apply errors give the editor's text.
+const SOURCE: &str = "editor";
+
+/// One row of the events list, shaped like `kubectl get events`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventRow {
+    pub last_seen: String,
+    pub type_: String,
+    pub reason: String,
+    /// `kind/name`, lowercased kind.
+    pub object: String,
+    pub message: String,
+    /// The uid of the object the event is about.
+    pub involved: String,
+    /// The event's own uid (stable key for rendering).
+    pub id: String,
+}
+
+/// One entry of `status.conditions`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConditionRow {
+    pub type_: String,
+    pub status: String,
+    pub reason: String,
+    pub message: String,
+    pub last_transition: String,
+}
+
+/// What the inspector shows of a selected object.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Inspection {
+    pub kind: Kind,
+    pub namespace: String,
+    pub name: String,
+    /// `kind/name` of the controlling owner.
+    pub owner: Option<String>,
+    pub conditions: Vec<ConditionRow>,
+    pub events: Vec<EventRow>,
+    /// The live object as `kubectl get -o yaml` prints it.
+    pub yaml: String,
+}
+
+/// The lines of the editor text one object came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourceSpan {
+    /// 1-based document index.
+    pub doc: usize,
+    pub first_line: usize,
+    pub last_line: usize,
+}
+
+pub struct Session {
+    engine: Engine,
+    seed: u64,
+    start: Timestamp,
+    text: String,
+    /// The text's errors: parse, strict decoding and (dry-run) validation.
+    errors: Vec<ManifestError>,
+    /// The last text applied, and what the apply printed.
+    applied: Option<String>,
+    apply_output: String,
+    /// Errors only the apply itself met (limits, conflicts), located in the text.
+    apply_errors: Vec<ManifestError>,
+    /// The documents of the last text that parsed, by object.
+    sources: BTreeMap<ObjKey, SourceSpan>,
+    /// Set when the engine stopped (a runaway loop); reset clears it.
+    halted: Option<String>,
+    view: GraphView,
+    /// The example playing, while its text is untouched, and its steps still to come.
+    example: Option<&'static Example>,
+    scheduled: VecDeque<(i64, &'static str)>,
+}
+
+impl Session {
+    /// A fresh cluster with `text` applied at once (when it is valid).
+    pub fn new(text: &str, seed: u64) -> Session {
+        let start = crate::api::time::parse_rfc3339(START).unwrap_or(Timestamp::UNIX_EPOCH);
+        let mut session = Session {
+            engine: fresh_engine(start, seed),
+            seed,
+            start,
+            text: String::new(),
+            errors: Vec::new(),
+            applied: None,
+            apply_output: String::new(),
+            apply_errors: Vec::new(),
+            sources: BTreeMap::new(),
+            halted: None,
+            view: GraphView::default(),
+            example: None,
+            scheduled: VecDeque::new(),
+        };
+        session.set_text(text);
+        session.apply();
+        session
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// A fresh cluster with the example's first text applied and its later steps
+    /// scheduled.
+    pub fn load_example(&mut self, example: &'static Example) {
+        self.rebuild();
+        self.set_text(example.text);
+        self.apply();
+        self.example = Some(example);
+        self.scheduled = example.steps.iter().copied().collect();
+    }
+
+    /// The example still playing (none once the user edits the text).
+    pub fn example(&self) -> Option<&'static Example> {
+        self.example
+    }
+
+    /// The user's edit: replaces the text and checks it (nothing is applied). An
+    /// example's remaining steps are dropped: the user has taken over.
+    pub fn edit(&mut self, text: &str) {
+        if text != self.text {
+            self.example = None;
+            self.scheduled.clear();
+        }
+        self.set_text(text);
+    }
+
+    fn set_text(&mut self, text: &str) {
+        if text == self.text && self.applied.is_some() {
+            return;
+        }
+        self.text = text.to_string();
+        self.errors = check_text(&self.engine.store, &self.text, NAMESPACE);
+        if let Ok(objs) = manifest::parse(&self.text) {
+            self.sources = objs
+                .iter()
+                .map(|m| {
+                    let mut key = m.object.key();
+                    if key.kind.namespaced() && key.namespace.is_empty() {
+                        key.namespace = NAMESPACE.to_string();
+                    }
+                    let (first_line, last_line) = m.doc.lines;
+                    (key, SourceSpan { doc: m.doc.index, first_line, last_line })
+                })
+                .collect();
+        }
+    }
+
+    /// The current text's errors, then those its last apply met.
+    pub fn errors(&self) -> Vec<ManifestError> {
+        let mut all = self.errors.clone();
+        if self.applied.as_deref() == Some(self.text.as_str()) {
+            all.extend(self.apply_errors.iter().filter(|e| !self.errors.contains(e)).cloned());
+        }
+        all
+    }
+
+    /// True when the text is valid and differs from what was last applied.
+    pub fn needs_apply(&self) -> bool {
+        self.errors.is_empty() && self.applied.as_deref() != Some(self.text.as_str())
+    }
+
+    /// Applies the text with `--prune` (objects removed from the text are deleted), then
+    /// lets the controllers react at the same instant. Invalid text applies nothing: the
+    /// last good state keeps running. Returns whether anything was applied.
+    pub fn apply(&mut self) -> bool {
+        if !self.errors.is_empty() {
+            return false;
+        }
+        let result = apply_text(&mut self.engine, &self.text, SOURCE, NAMESPACE, true);
+        self.apply_output = format!("{}{}", result.output.stdout, result.output.stderr);
+        self.apply_errors = result.errors;
+        self.applied = Some(self.text.clone());
+        self.run(|e| e.drain());
+        true
+    }
+
+    /// What the last apply printed (kubectl's lines).
+    pub fn apply_output(&self) -> &str {
+        &self.apply_output
+    }
+
+    /// A new cluster at time zero with the last applied text (or the current one, if
+    /// valid) applied again.
+    /// A playing example starts over from its first step.
+    pub fn reset(&mut self) {
+        if let Some(example) = self.example {
+            return self.load_example(example);
+        }
+        let current = std::mem::take(&mut self.text);
+        let base = match (self.applied.take(), self.errors.is_empty()) {
+            (_, true) => current.clone(),
+            (Some(applied), false) => applied,
+            (None, false) => String::new(),
+        };
+        self.rebuild();
+        self.set_text(&base);
+        self.apply();
+        if base != current {
+            self.set_text(&current);
+        }
+    }
+
+    fn rebuild(&mut self) {
+        self.engine = fresh_engine(self.start, self.seed);
+        self.halted = None;
+        self.view.clear();
+        self.applied = None;
+        self.example = None;
+        self.scheduled.clear();
+    }
+
+    /// Runs virtual time forward, applying an example's steps when their time comes.
+    pub fn advance(&mut self, ms: i64) {
+        let target = self.now_ms().saturating_add(ms.max(0));
+        while let Some(&(at, text)) = self.scheduled.front().filter(|(at, _)| *at <= target) {
+            self.scheduled.pop_front();
+            let now = self.now_ms();
+            self.run(|e| e.advance(at - now));
+            self.set_text(text);
+            self.apply();
+        }
+        let now = self.now_ms();
+        self.run(|e| e.advance(target - now));
+    }
+
+    /// Jumps to the next timed event (a pod becoming ready, a backoff ending, an
+    /// example's next step ...) and runs it. False when nothing is pending.
+    pub fn step(&mut self) -> bool {
+        if self.halted.is_some() {
+            return false;
+        }
+        let next = self.engine.next_event_ms();
+        if let Some(&(at, _)) = self.scheduled.front() {
+            if next.is_none_or(|n| at <= n) {
+                self.advance(at - self.now_ms());
+                return true;
+            }
+        }
+        let mut stepped = false;
+        self.run(|e| e.step().map(|s| stepped = s));
+        stepped
+    }
+
+    fn run(&mut self, f: impl FnOnce(&mut Engine) -> Result<(), crate::sim::engine::EngineError>) {
+        if self.halted.is_some() {
+            return;
+        }
+        if let Err(e) = f(&mut self.engine) {
+            self.halted = Some(e.to_string());
+        }
+    }
+
+    /// Why the engine stopped, if it did.
+    pub fn halted(&self) -> Option<&str> {
+        self.halted.as_deref()
+    }
+
+    /// Virtual milliseconds since the start.
+    pub fn now_ms(&self) -> i64 {
+        self.engine.now_ms()
+    }
+
+    /// The virtual wall clock, RFC 3339.
+    pub fn clock(&self) -> String {
+        crate::api::time::format_ts(crate::api::time::truncate(self.engine.store.clock.now()))
+    }
+
+    /// Moves with every write; a view that saw the same revision needs no redraw.
+    pub fn revision(&self) -> u64 {
+        self.engine.store.revision()
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    pub fn fold_history(&self) -> bool {
+        self.view.options.fold_history
+    }
+
+    pub fn set_fold_history(&mut self, fold: bool) {
+        self.view.options.fold_history = fold;
+    }
+
+    /// The graph at `now` on the caller's clock (for fading out deleted objects).
+    pub fn graph(&mut self, now: f64) -> Graph {
+        self.view.build(&self.engine.store, now)
+    }
+
+    /// When a fading object is done and the graph should be built again.
+    pub fn graph_expiry(&self) -> Option<f64> {
+        self.view.next_expiry()
+    }
+
+    /// Events newest first, at most `limit`, only those about `about` (a uid) if given.
+    pub fn events(&self, about: Option<&str>, limit: usize) -> Vec<EventRow> {
+        let store = &self.engine.store;
+        let now = self.engine.now_ms();
+        let mut evs: Vec<(i64, u64, &k8s_openapi::api::core::v1::Event)> = store
+            .list(Kind::Event, None)
+            .filter_map(|o| o.as_event())
+            .filter(|e| about.is_none_or(|uid| e.involved_object.uid.as_deref() == Some(uid)))
+            .map(|e| {
+                let last = e.last_timestamp.as_ref().or(e.first_timestamp.as_ref());
+                let rv = e.metadata.resource_version.as_deref().and_then(|r| r.parse().ok()).unwrap_or(0);
+                (last.map_or(0, |t| store.clock.ms_of(t)), rv, e)
+            })
+            .collect();
+        evs.sort_by_key(|e| std::cmp::Reverse((e.0, e.1)));
+        evs.into_iter()
+            .take(limit)
+            .map(|(_, _, e)| {
+                let mut c = crate::kubectl::get::event_columns(store, e, now).into_iter();
+                let mut next = || c.next().unwrap_or_default();
+                EventRow {
+                    last_seen: next(),
+                    type_: next(),
+                    reason: next(),
+                    object: next(),
+                    message: next(),
+                    involved: e.involved_object.uid.clone().unwrap_or_default(),
+                    id: e.metadata.uid.clone().unwrap_or_default(),
+                }
+            })
+            .collect()
+    }
+
+    /// The live object behind a graph node, for the inspector.
+    pub fn inspect(&self, id: &str) -> Option<Inspection> {
+        let obj = self.engine.store.get_by_uid(id)?;
+        let owner = obj
+            .controller_ref()
+            .map(|r| format!("{}/{}", r.kind.to_ascii_lowercase(), r.name))
+            .or_else(|| obj.meta().owner_references.as_ref()?.first().map(|r| format!("{}/{}", r.kind, r.name)));
+        let mut json = obj.to_json();
+        let conditions = conditions(&json);
+        sort_keys(&mut json);
+        Some(Inspection {
+            kind: obj.kind(),
+            namespace: obj.namespace().to_string(),
+            name: obj.name().to_string(),
+            owner,
+            conditions,
+            events: self.events(Some(id), 20),
+            yaml: to_yaml(&json),
+        })
+    }
+
+    /// The document of the editor text a graph node comes from: the object itself or
+    /// the nearest owner the text declares (a Pod's Deployment, say).
+    pub fn source_of(&self, id: &str) -> Option<SourceSpan> {
+        let store = &self.engine.store;
+        let mut obj: &Object = store.get_by_uid(id.strip_suffix("/history").unwrap_or(id))?;
+        for _ in 0..8 {
+            let key = obj.key();
+            if let Some(span) = self.sources.get(&key) {
+                return Some(span.clone());
+            }
+            obj = store.get_by_uid(&obj.controller_ref()?.uid)?;
+        }
+        None
+    }
+}
+
+fn fresh_engine(start: Timestamp, seed: u64) -> Engine {
+    let mut engine = new_cluster(start, seed);
+    engine.store.limits = WEB_LIMITS;
+    engine
+}
+
+fn conditions(json: &Value) -> Vec<ConditionRow> {
+    let text = |c: &Value, k: &str| c.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+    json.pointer("/status/conditions")
+        .and_then(Value::as_array)
+        .map(|cs| {
+            cs.iter()
+                .map(|c| ConditionRow {
+                    type_: text(c, "type"),
+                    status: text(c, "status"),
+                    reason: text(c, "reason"),
+                    message: text(c, "message"),
+                    last_transition: text(c, "lastTransitionTime"),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
