@@ -142,6 +142,11 @@ impl Session {
         self.example
     }
 
+    /// The example's steps still to come.
+    pub fn steps_left(&self) -> usize {
+        self.scheduled.len()
+    }
+
     /// The user's edit: replaces the text and checks it (nothing is applied). An
     /// example's remaining steps are dropped: the user has taken over.
     pub fn edit(&mut self, text: &str) {

@@ -17,7 +17,7 @@ fn deployment_replicaset_pods_and_nodes_with_edges() {
     let runs_on = g.edges.iter().filter(|e| e.kind == EdgeKind::RunsOn).count();
     assert_eq!((owns, runs_on), (4, 3));
     let rs = g.nodes.iter().find(|n| n.kind == Kind::ReplicaSet).unwrap();
-    assert_eq!(rs.details, vec!["revision 1", "nginx:1.25", "3/3 ready"]);
+    assert_eq!(rs.details, vec!["3/3 ready", "revision 1", "nginx:1.25"]);
     let pod = g.nodes.iter().find(|n| n.kind == Kind::Pod).unwrap();
     assert_eq!((pod.status.as_deref(), pod.ready, pod.column), (Some("Running"), Some(true), 2));
 }

@@ -72,22 +72,21 @@ fn invalid_text_is_located_and_keeps_the_last_good_state() {
     let mut s = default_session();
     s.advance(30_000);
     let before = s.revision();
-    // Line 10 of the default example is `  replicas: 3`.
-    assert_eq!(default_example().text.lines().nth(9), Some("  replicas: 3"));
+    let line = default_example().text.lines().position(|l| l == "  replicas: 3").unwrap() + 1;
     s.edit(&default_example().text.replace("replicas: 3", "replicas: -1"));
     let errs = s.errors();
     assert_eq!(errs.len(), 1, "{errs:?}");
-    assert_eq!((errs[0].doc, errs[0].line, errs[0].path.as_str()), (1, 10, "spec.replicas"));
+    assert_eq!((errs[0].doc, errs[0].line, errs[0].path.as_str()), (1, line, "spec.replicas"));
     assert!(errs[0].message.contains("must be greater than or equal to 0"), "{}", errs[0].message);
     assert!(!s.apply(), "invalid text applies nothing");
     assert_eq!(s.revision(), before);
     // A YAML syntax error, then an unknown field (strict decoding).
     s.edit(&default_example().text.replace("  replicas: 3", "  replicas: [3"));
-    assert!(!s.errors().is_empty() && s.errors()[0].line >= 10);
+    assert!(!s.errors().is_empty() && s.errors()[0].line >= line);
     s.edit(&default_example().text.replace("  replicas: 3", "  replica: 3"));
     let errs = s.errors();
     assert!(errs[0].message.contains("unknown field \"spec.replica\""), "{errs:?}");
-    assert_eq!(errs[0].line, 10);
+    assert_eq!(errs[0].line, line);
     s.advance(10_000);
     assert_eq!(ready_pods(&s.graph(3.0)), 3, "the cluster keeps running");
     // Fixing the text clears the error.
@@ -268,4 +267,35 @@ fn every_example_plays_out_as_its_comment_says() {
     assert!(s.example().is_none());
     s.advance(100_000);
     assert!(s.text().contains("nginx:1.25"), "no step after the user took over");
+}
+
+#[test]
+fn status_in_a_manifest_is_ignored_as_the_api_server_does() {
+    // A copy of `kubectl get deploy -o yaml` carries status; the server drops it on
+    // create, and an apply never overwrites the live status.
+    let with_status = format!(
+        "{}status:\n  replicas: 7\n  readyReplicas: 7\n  conditions:\n  - type: Available\n    status: \"True\"\n",
+        default_example().text
+    );
+    let mut s = Session::new(&with_status, 1);
+    assert!(s.errors().is_empty(), "{:?}", s.errors());
+    s.advance(30_000);
+    let ready = |s: &Session| {
+        s.engine()
+            .store
+            .get_named(Kind::Deployment, "default", "my-app")
+            .unwrap()
+            .as_deployment()
+            .unwrap()
+            .status
+            .clone()
+            .unwrap()
+            .ready_replicas
+    };
+    assert_eq!(ready(&s), Some(3), "the controller's status, not the manifest's");
+    s.edit(&with_status.replace("readyReplicas: 7", "readyReplicas: 9"));
+    assert!(s.errors().is_empty());
+    s.apply();
+    assert_eq!(ready(&s), Some(3));
+    assert_eq!(s.apply_output(), "deployment.apps/my-app unchanged\n");
 }

@@ -1,6 +1,8 @@
 //! The object model: stored kinds, selectors, int-or-percent values, quantities and the
 //! small helpers controllers share.
 
+pub mod decode;
+pub mod decode_path;
 pub mod defaults;
 pub mod intstr;
 pub mod object;

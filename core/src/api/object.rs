@@ -31,14 +31,9 @@ macro_rules! kinds {
             pub fn short_names(self) -> &'static [&'static str] { match self { $(Kind::$variant => &[$($short),*]),* } }
             pub fn namespaced(self) -> bool { match self { $(Kind::$variant => $ns),* } }
 
-            /// Decodes a JSON value already known to be of this kind; the error carries the
-            /// field path serde stopped at.
+            /// Decodes a JSON value already known to be of this kind (see `api::decode`).
             pub fn decode(self, value: Value) -> Result<Object, (String, String)> {
-                match self {
-                    $(Kind::$variant => serde_path_to_error::deserialize::<_, $ty>(value)
-                        .map(Object::$variant)
-                        .map_err(|e| (e.path().to_string(), e.inner().to_string())),)*
-                }
+                crate::api::decode::decode(self, &value)
             }
         }
 

@@ -196,11 +196,11 @@ fn node_for(o: &Object, id: &str, column: usize, row: usize, now_ms: i64, store:
             let want = rs.spec.replicas.unwrap_or(1);
             let rev =
                 rs.metadata.annotations.as_ref().and_then(|a| a.get(crate::controllers::deployment::util::REVISION));
+            n.details.push(format!("{}/{} ready", s.ready_replicas.unwrap_or(0), want));
             if let Some(rev) = rev {
                 n.details.push(format!("revision {rev}"));
             }
             n.details.push(image(rs.spec.template.as_ref()));
-            n.details.push(format!("{}/{} ready", s.ready_replicas.unwrap_or(0), want));
             n.ready = Some(s.ready_replicas.unwrap_or(0) >= want);
         }
         Object::Pod(p) => {

@@ -321,6 +321,7 @@ fn plan_one(store: &Store, obj: Object) -> Result<Planned, ApiError> {
     with_annotation["metadata"]["annotations"][LAST_APPLIED] = Value::String(last_applied);
     let merged = merge3(&live.to_json(), &previous, &with_annotation);
     let mut merged = kind.decode(merged).map_err(|(path, msg)| ApiError::BadRequest(format!("{path}: {msg}")))?;
+    crate::api::decode::keep_status(&mut merged, &live);
     defaults::apply(&mut merged);
     if is_default_node(&merged) {
         // The user's own Node by that name is no longer a made-up default.

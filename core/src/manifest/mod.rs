@@ -1,6 +1,7 @@
 //! Manifests: a YAML stream (or `kind: List`) decoded into typed objects, strictly, with a
 //! document, line, column and field path for every error.
 
+pub mod highlight;
 pub mod yaml;
 
 use crate::api::{Kind, Object};
@@ -131,6 +132,12 @@ pub fn decode_value(mut value: Value, at: &dyn Fn(&str, String) -> ManifestError
         ));
     };
     quantities_as_strings(&mut value, false);
+    // The API server ignores a status subresource in what users write.
+    if crate::api::decode::has_status(k) {
+        if let Value::Object(m) = &mut value {
+            m.remove("status");
+        }
+    }
     let cannot =
         |msg: String| format!("{kind} in version {:?} cannot be handled as a {kind}: {msg}", version_of(&api_version));
     let object = k.decode(value.clone()).map_err(|(path, msg)| {

@@ -1,0 +1,110 @@
+//! Manifest JSON -> typed objects. `status` is a subresource: the API server ignores it
+//! in what a user creates or applies, so for kinds that have one only `metadata` and
+//! `spec` are decoded (status is kept from the live object on update). Besides being
+//! what the server does, this keeps every status type's decoder out of the browser
+//! bundle. Errors carry the field path where decoding stopped.
+
+use super::object::{Kind, Object};
+use crate::api::decode_path::failing_path;
+use k8s_openapi::api::{apps, batch, core, policy};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::Value;
+
+/// What a user writes of a kind with a status subresource.
+#[derive(Deserialize)]
+struct Shell<S> {
+    #[serde(default)]
+    metadata: ObjectMeta,
+    spec: Option<S>,
+}
+
+type Decoded = Result<Object, (String, String)>;
+
+fn typed<T: DeserializeOwned>(value: &Value) -> Result<T, (String, String)> {
+    T::deserialize(value).map_err(|e| (failing_path(value, &|v| T::deserialize(v).is_err()), e.to_string()))
+}
+
+fn shell<S: DeserializeOwned>(value: &Value, build: impl FnOnce(ObjectMeta, Option<S>) -> Object) -> Decoded {
+    let s: Shell<S> = typed(value)?;
+    Ok(build(s.metadata, s.spec))
+}
+
+/// Whether the kind's `status` is a subresource (ignored on create and apply).
+pub fn has_status(kind: Kind) -> bool {
+    !matches!(
+        kind,
+        Kind::Event
+            | Kind::ConfigMap
+            | Kind::Secret
+            | Kind::ServiceAccount
+            | Kind::StorageClass
+            | Kind::ControllerRevision
+    )
+}
+
+/// Decodes a value already known to be of `kind`.
+pub fn decode(kind: Kind, value: &Value) -> Decoded {
+    match kind {
+        Kind::Namespace => {
+            shell(value, |metadata, spec| Object::Namespace(core::v1::Namespace { metadata, spec, status: None }))
+        }
+        Kind::Node => shell(value, |metadata, spec| Object::Node(core::v1::Node { metadata, spec, status: None })),
+        Kind::Pod => shell(value, |metadata, spec| Object::Pod(core::v1::Pod { metadata, spec, status: None })),
+        Kind::Service => {
+            shell(value, |metadata, spec| Object::Service(core::v1::Service { metadata, spec, status: None }))
+        }
+        Kind::PersistentVolumeClaim => shell(value, |metadata, spec| {
+            Object::PersistentVolumeClaim(core::v1::PersistentVolumeClaim { metadata, spec, status: None })
+        }),
+        Kind::PersistentVolume => shell(value, |metadata, spec| {
+            Object::PersistentVolume(core::v1::PersistentVolume { metadata, spec, status: None })
+        }),
+        Kind::Deployment => shell(value, |metadata, spec| {
+            Object::Deployment(apps::v1::Deployment { metadata, spec: spec.unwrap_or_default(), status: None })
+        }),
+        Kind::ReplicaSet => shell(value, |metadata, spec| {
+            Object::ReplicaSet(apps::v1::ReplicaSet { metadata, spec: spec.unwrap_or_default(), status: None })
+        }),
+        Kind::StatefulSet => shell(value, |metadata, spec| {
+            Object::StatefulSet(apps::v1::StatefulSet { metadata, spec: spec.unwrap_or_default(), status: None })
+        }),
+        Kind::DaemonSet => shell(value, |metadata, spec| {
+            Object::DaemonSet(apps::v1::DaemonSet { metadata, spec: spec.unwrap_or_default(), status: None })
+        }),
+        Kind::Job => shell(value, |metadata, spec| Object::Job(batch::v1::Job { metadata, spec, status: None })),
+        Kind::CronJob => shell(value, |metadata, spec| {
+            Object::CronJob(batch::v1::CronJob { metadata, spec: spec.unwrap_or_default(), status: None })
+        }),
+        Kind::PodDisruptionBudget => shell(value, |metadata, spec| {
+            Object::PodDisruptionBudget(policy::v1::PodDisruptionBudget { metadata, spec, status: None })
+        }),
+        Kind::Event => typed(value).map(Object::Event),
+        Kind::ConfigMap => typed(value).map(Object::ConfigMap),
+        Kind::Secret => typed(value).map(Object::Secret),
+        Kind::ServiceAccount => typed(value).map(Object::ServiceAccount),
+        Kind::StorageClass => typed(value).map(Object::StorageClass),
+        Kind::ControllerRevision => typed(value).map(Object::ControllerRevision),
+    }
+}
+
+/// Gives a decoded update the live object's status (a user cannot write it).
+pub fn keep_status(decoded: &mut Object, live: &Object) {
+    match (decoded, live) {
+        (Object::Namespace(d), Object::Namespace(l)) => d.status.clone_from(&l.status),
+        (Object::Node(d), Object::Node(l)) => d.status.clone_from(&l.status),
+        (Object::Pod(d), Object::Pod(l)) => d.status.clone_from(&l.status),
+        (Object::Service(d), Object::Service(l)) => d.status.clone_from(&l.status),
+        (Object::PersistentVolumeClaim(d), Object::PersistentVolumeClaim(l)) => d.status.clone_from(&l.status),
+        (Object::PersistentVolume(d), Object::PersistentVolume(l)) => d.status.clone_from(&l.status),
+        (Object::Deployment(d), Object::Deployment(l)) => d.status.clone_from(&l.status),
+        (Object::ReplicaSet(d), Object::ReplicaSet(l)) => d.status.clone_from(&l.status),
+        (Object::StatefulSet(d), Object::StatefulSet(l)) => d.status.clone_from(&l.status),
+        (Object::DaemonSet(d), Object::DaemonSet(l)) => d.status.clone_from(&l.status),
+        (Object::Job(d), Object::Job(l)) => d.status.clone_from(&l.status),
+        (Object::CronJob(d), Object::CronJob(l)) => d.status.clone_from(&l.status),
+        (Object::PodDisruptionBudget(d), Object::PodDisruptionBudget(l)) => d.status.clone_from(&l.status),
+        _ => {}
+    }
+}
