@@ -12,6 +12,7 @@ pub mod manifest;
 pub mod script;
 pub mod session;
 pub mod sim;
+pub mod sort;
 pub mod store;
 pub mod trace;
 pub mod validation;

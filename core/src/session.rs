@@ -339,7 +339,7 @@ impl Session {
                 (last.map_or(0, |t| store.clock.ms_of(t)), rv, e)
             })
             .collect();
-        evs.sort_by_key(|e| std::cmp::Reverse((e.0, e.1)));
+        crate::sort::sort_by_key(&mut evs, |e| std::cmp::Reverse((e.0, e.1)));
         evs.into_iter()
             .take(limit)
             .map(|(_, _, e)| {

@@ -16,8 +16,7 @@ pub fn failing_path(value: &Value, fails: &dyn Fn(&Value) -> bool) -> String {
     let mut current = value.clone();
     let mut at: Vec<Segment> = Vec::new();
     // Bounded by the depth of the document (each round descends one level).
-    loop {
-        let Some(len) = lookup(&current, &at).and_then(children) else { break };
+    while let Some(len) = lookup(&current, &at).and_then(children) {
         let mut found = None;
         for keep in 1..=len {
             let mut trial = current.clone();

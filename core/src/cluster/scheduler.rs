@@ -273,7 +273,7 @@ pub fn fit_error(num_nodes: usize, reasons: &BTreeMap<String, usize>) -> String 
         return "no nodes available to schedule pods".into();
     }
     let mut strs: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
-    strs.sort();
+    crate::sort::sort(&mut strs);
     let (mut victims, mut unhelpful) = (0usize, 0usize);
     for (r, n) in reasons {
         if r.starts_with("Insufficient") || r == "Too many pods" {
@@ -289,7 +289,7 @@ pub fn fit_error(num_nodes: usize, reasons: &BTreeMap<String, usize>) -> String 
     if victims > 0 {
         pre.push(format!("{victims} No preemption victims found for incoming pod"));
     }
-    pre.sort();
+    crate::sort::sort(&mut pre);
     format!(
         "0/{num_nodes} nodes are available: {}. preemption: 0/{num_nodes} nodes are available: {}.",
         strs.join(", "),

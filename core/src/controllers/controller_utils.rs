@@ -155,7 +155,7 @@ fn ready_time(p: &Pod) -> Option<&Time> {
 
 /// Sorts `(pod, rank)` so the pods to delete come first (a stable sort for determinism).
 pub fn sort_for_deletion(pods: &mut [(&Pod, i32)], now: &Time) {
-    pods.sort_by(|(a, ra), (b, rb)| {
+    crate::sort::sort_by(pods, |(a, ra), (b, rb)| {
         if delete_first(a, *ra, b, *rb, now) {
             Ordering::Less
         } else if delete_first(b, *rb, a, *ra, now) {

@@ -150,8 +150,8 @@ impl Graph {
             });
             graph.edges.push(GraphEdge { from: d.clone(), to: id, kind: EdgeKind::Owns });
         }
-        graph.nodes.sort_by_key(|n| (n.column, n.row));
-        graph.edges.sort();
+        crate::sort::sort_by_key(&mut graph.nodes, |n| (n.column, n.row));
+        crate::sort::sort(&mut graph.edges);
         graph
     }
 }

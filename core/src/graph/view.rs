@@ -50,7 +50,7 @@ impl GraphView {
         }
         self.drawn = drawn;
         graph.nodes.extend(self.leaving.values().map(|(n, _)| n.clone()));
-        graph.nodes.sort_by_key(|n| (n.column, n.row));
+        crate::sort::sort_by_key(&mut graph.nodes, |n| (n.column, n.row));
         graph
     }
 

@@ -261,7 +261,7 @@ fn events(engine: &Engine, obj: &Object, w: &mut Writer) {
         return;
     }
     w.flush();
-    evs.sort_by_key(|e| e.last_timestamp.as_ref().map(|t| t.0));
+    crate::sort::sort_by_key(&mut evs, |e| e.last_timestamp.as_ref().map(|t| t.0));
     w.line(0, "Events:");
     w.line(1, "Type\tReason\tAge\tFrom\tMessage");
     w.line(1, "----\t------\t----\t----\t-------");
@@ -350,7 +350,7 @@ fn deployment(engine: &Engine, obj: &Object, w: &mut Writer) {
         .filter(|o| o.controller_ref().is_some_and(|r| r.uid == uid))
         .filter_map(|o| o.as_replica_set().cloned())
         .collect();
-    rss.sort_by(crate::controllers::deployment::util::by_creation);
+    crate::sort::sort_by(&mut rss, crate::controllers::deployment::util::by_creation);
     if !rss.is_empty() {
         let new = crate::controllers::deployment::util::find_new_rs(d, &rss);
         let fmt_rs = |rs: &k8s_openapi::api::apps::v1::ReplicaSet| {

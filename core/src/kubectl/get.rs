@@ -310,7 +310,7 @@ fn row(engine: &Engine, o: &Object, wide: bool, now: i64) -> Vec<String> {
                         .or_else(|| (k == "kubernetes.io/role" && !v.is_empty()).then(|| v.clone()))
                 })
                 .collect();
-            roles.sort();
+            crate::sort::sort(&mut roles);
             let info = n.status.as_ref().and_then(|s| s.node_info.clone()).unwrap_or_default();
             let mut c = vec![
                 name,

@@ -183,7 +183,7 @@ fn owned_replica_sets(engine: &Engine, d: &Deployment) -> Vec<ReplicaSet> {
         .filter(|o| o.controller_ref().is_some_and(|r| r.uid == uid))
         .filter_map(|o| o.as_replica_set().cloned())
         .collect();
-    v.sort_by_key(revision);
+    crate::sort::sort_by_key(&mut v, revision);
     v
 }
 
@@ -227,7 +227,7 @@ fn undo(engine: &mut Engine, mut d: Deployment, label: &str, args: &Args) -> Out
     let rss = owned_replica_sets(engine, &d);
     let target = if to_revision == 0 {
         let mut revs: Vec<i64> = rss.iter().map(revision).collect();
-        revs.sort();
+        crate::sort::sort(&mut revs);
         revs.dedup();
         match revs.len() {
             0 | 1 => return Output::err(format!("error: no rollout history found for deployment {name:?}")),

@@ -9,7 +9,7 @@ pub fn sort_keys(v: &mut Value) {
     match v {
         Value::Object(m) => {
             let mut entries: Vec<(String, Value)> = std::mem::take(m).into_iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            crate::sort::sort_by(&mut entries, |a, b| a.0.cmp(&b.0));
             for (k, mut child) in entries {
                 sort_keys(&mut child);
                 m.insert(k, child);

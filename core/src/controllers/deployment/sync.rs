@@ -31,7 +31,7 @@ impl Sets {
     /// Old ReplicaSets with replicas, oldest first.
     pub fn active_old_by_creation(&self) -> Vec<usize> {
         let mut v: Vec<usize> = self.old_indices().into_iter().filter(|&i| is_active(&self.all[i])).collect();
-        v.sort_by(|&a, &b| by_creation(&self.all[a], &self.all[b]));
+        crate::sort::sort_by(&mut v, |&a, &b| by_creation(&self.all[a], &self.all[b]));
         v
     }
 }
@@ -201,7 +201,7 @@ fn find_active_or_latest(sets: &Sets) -> Option<usize> {
     if sets.new.is_none() && old.is_empty() {
         return None;
     }
-    old.sort_by(|&a, &b| by_creation(&sets.all[b], &sets.all[a]));
+    crate::sort::sort_by(&mut old, |&a, &b| by_creation(&sets.all[b], &sets.all[a]));
     let active: Vec<usize> = old.iter().copied().chain(sets.new).filter(|&i| is_active(&sets.all[i])).collect();
     match active.len() {
         0 => sets.new.or_else(|| old.first().copied()),
@@ -236,11 +236,11 @@ pub fn scale(ctx: &mut Ctx, d: &Deployment, sets: &mut Sets) -> Result<(), Strin
     let to_add = allowed - all_replicas;
     let op = match to_add.cmp(&0) {
         std::cmp::Ordering::Greater => {
-            active.sort_by(|&a, &b| by_size_newer(&sets.all[a], &sets.all[b]));
+            crate::sort::sort_by(&mut active, |&a, &b| by_size_newer(&sets.all[a], &sets.all[b]));
             "up"
         }
         std::cmp::Ordering::Less => {
-            active.sort_by(|&a, &b| by_size_older(&sets.all[a], &sets.all[b]));
+            crate::sort::sort_by(&mut active, |&a, &b| by_size_older(&sets.all[a], &sets.all[b]));
             "down"
         }
         std::cmp::Ordering::Equal => "",
@@ -363,7 +363,7 @@ pub fn cleanup_deployment(ctx: &mut Ctx, old: &[ReplicaSet], d: &Deployment) -> 
     if diff <= 0 {
         return Ok(());
     }
-    alive.sort_by(|a, b| by_revision(a, b));
+    crate::sort::sort_by(&mut alive, |a, b| by_revision(a, b));
     for rs in alive.into_iter().take(diff as usize) {
         let observed = rs.status.as_ref().and_then(|s| s.observed_generation).unwrap_or(0);
         if status_replicas(rs) != 0 || spec_replicas(rs) != 0 || rs.metadata.generation.unwrap_or(0) > observed {

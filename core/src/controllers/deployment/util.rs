@@ -177,7 +177,7 @@ pub fn max_revision<'a>(rss: impl IntoIterator<Item = &'a ReplicaSet>) -> i64 {
 /// FindNewReplicaSet: the oldest ReplicaSet whose template equals the Deployment's.
 pub fn find_new_rs(d: &Deployment, rss: &[ReplicaSet]) -> Option<usize> {
     let mut idx: Vec<usize> = (0..rss.len()).collect();
-    idx.sort_by(|&a, &b| by_creation(&rss[a], &rss[b]));
+    crate::sort::sort_by(&mut idx, |&a, &b| by_creation(&rss[a], &rss[b]));
     idx.into_iter().find(|&i| rss[i].spec.template.as_ref().is_some_and(|t| equal_ignore_hash(t, &d.spec.template)))
 }
 
@@ -297,7 +297,9 @@ pub fn compute_hash(template: &PodTemplateSpec, collision_count: Option<i32>) ->
             h = h.wrapping_mul(0x0100_0193);
         }
     };
-    feed(serde_json::to_string(template).unwrap_or_default().as_bytes());
+    // Through a Value (the same text): one serializer for the template's whole type tree
+    // instead of two keeps the browser bundle smaller.
+    feed(serde_json::to_value(template).map(|v| v.to_string()).unwrap_or_default().as_bytes());
     if let Some(c) = collision_count {
         let mut buf = [0u8; 8];
         buf[..4].copy_from_slice(&(c as u32).to_le_bytes());
