@@ -19,51 +19,80 @@ pub fn app() -> Html {
     let pending_apply = use_mut_ref(|| None::<Timeout>);
 
     use_local_storage(TEXT_KEY, state.text.clone());
-    use_ticker(state.playing, {
+    let on_tick = {
         let dispatch = state.dispatcher();
-        Callback::from(move |ms: f64| dispatch.dispatch(Action::Tick(ms)))
-    });
+        use_callback((), move |ms: f64, _| dispatch.dispatch(Action::Tick(ms)))
+    };
+    use_ticker(state.playing, on_tick);
 
-    let on_edit = {
-        let (dispatch, pending_apply) = (state.dispatcher(), pending_apply.clone());
-        Callback::from(move |text: String| {
-            dispatch.dispatch(Action::Edit(text));
+    // Callbacks are created once (the dispatcher never changes), so children whose data
+    // did not change are not re-rendered: the graph is costly to diff at 1,000 pods.
+    let dispatch = state.dispatcher();
+    let schedule_apply = {
+        let (dispatch, pending_apply) = (dispatch.clone(), pending_apply.clone());
+        use_callback((), move |(), _| {
             let dispatch = dispatch.clone();
             // Replacing the timeout cancels the previous one: only a pause applies.
             *pending_apply.borrow_mut() = Some(Timeout::new(APPLY_PAUSE_MS, move || dispatch.dispatch(Action::Apply)));
         })
     };
+    let on_edit = {
+        let (dispatch, schedule_apply) = (dispatch.clone(), schedule_apply.clone());
+        use_callback((), move |text: String, _| {
+            dispatch.dispatch(Action::Edit(text));
+            schedule_apply.emit(());
+        })
+    };
     let apply_now = {
-        let (dispatch, pending_apply) = (state.dispatcher(), pending_apply.clone());
-        Callback::from(move |()| {
+        let (dispatch, pending_apply) = (dispatch.clone(), pending_apply.clone());
+        use_callback((), move |(), _| {
             pending_apply.borrow_mut().take();
             dispatch.dispatch(Action::Apply);
         })
     };
-    let after_history = |action: fn() -> Action| {
-        let (dispatch, pending_apply) = (state.dispatcher(), pending_apply.clone());
-        Callback::from(move |()| {
-            dispatch.dispatch(action());
-            let dispatch = dispatch.clone();
-            *pending_apply.borrow_mut() = Some(Timeout::new(APPLY_PAUSE_MS, move || dispatch.dispatch(Action::Apply)));
+    let on_undo = {
+        let (dispatch, schedule_apply) = (dispatch.clone(), schedule_apply.clone());
+        use_callback((), move |(), _| {
+            dispatch.dispatch(Action::Undo);
+            schedule_apply.emit(());
         })
     };
-    let send = |f: fn() -> Action| {
-        let dispatch = state.dispatcher();
-        Callback::from(move |()| dispatch.dispatch(f()))
+    let on_redo = {
+        let (dispatch, schedule_apply) = (dispatch.clone(), schedule_apply.clone());
+        use_callback((), move |(), _| {
+            dispatch.dispatch(Action::Redo);
+            schedule_apply.emit(());
+        })
     };
-    let dispatch = state.dispatcher();
-    let on_select = Callback::from(move |id: Option<String>| dispatch.dispatch(Action::Select(id)));
-    let dispatch = state.dispatcher();
-    let on_close = Callback::from(move |()| dispatch.dispatch(Action::Select(None)));
-    let dispatch = state.dispatcher();
-    let on_fold = Callback::from(move |fold: bool| dispatch.dispatch(Action::SetFold(fold)));
-    let dispatch = state.dispatcher();
-    let on_speed = Callback::from(move |s: u32| dispatch.dispatch(Action::SetSpeed(s)));
-    let dispatch = state.dispatcher();
-    let on_example = Callback::from(move |id: String| dispatch.dispatch(Action::LoadExample(id)));
-    let dispatch = state.dispatcher();
-    let on_only_selected = Callback::from(move |only: bool| dispatch.dispatch(Action::OnlySelectedEvents(only)));
+    let send = |action: fn() -> Action| {
+        let dispatch = dispatch.clone();
+        move |(), _: &()| dispatch.dispatch(action())
+    };
+    let on_play = use_callback((), send(|| Action::TogglePlay));
+    let on_step = use_callback((), send(|| Action::Step));
+    let on_reset = use_callback((), send(|| Action::Reset));
+    let on_close = use_callback((), send(|| Action::Select(None)));
+    let with = |action: fn(String) -> Action| {
+        let dispatch = dispatch.clone();
+        move |value: String, _: &()| dispatch.dispatch(action(value))
+    };
+    let on_example = use_callback((), with(Action::LoadExample));
+    let on_select = {
+        let dispatch = dispatch.clone();
+        use_callback((), move |id: Option<String>, _| dispatch.dispatch(Action::Select(id)))
+    };
+    let on_fold = {
+        let dispatch = dispatch.clone();
+        use_callback((), move |fold: bool, _| dispatch.dispatch(Action::SetFold(fold)))
+    };
+    let on_speed = {
+        let dispatch = dispatch.clone();
+        use_callback((), move |speed: u32, _| dispatch.dispatch(Action::SetSpeed(speed)))
+    };
+    let on_only_selected = {
+        let dispatch = dispatch.clone();
+        use_callback((), move |only: bool, _| dispatch.dispatch(Action::OnlySelectedEvents(only)))
+    };
 
     html! {
         <div class="app">
@@ -73,10 +102,10 @@ pub fn app() -> Html {
                 clock={state.clock.clone()}
                 elapsed_ms={state.elapsed_ms}
                 example={state.example.map(|e| e.title)}
-                on_play={send(|| Action::TogglePlay)}
-                on_step={send(|| Action::Step)}
+                {on_play}
+                {on_step}
                 {on_speed}
-                on_reset={send(|| Action::Reset)}
+                {on_reset}
                 {on_example}
             />
             if let Some(halted) = &state.halted {
@@ -90,8 +119,8 @@ pub fn app() -> Html {
                     pending={state.needs_apply}
                     {on_edit}
                     on_apply={apply_now}
-                    on_undo={after_history(|| Action::Undo)}
-                    on_redo={after_history(|| Action::Redo)}
+                    {on_undo}
+                    {on_redo}
                 />
                 <div class="side">
                     <GraphView

@@ -17,11 +17,14 @@ const INSTRUMENT = () => {
     window.__perf.waiters = window.__perf.waiters.filter((w) => { if (w.test()) { w.done(now - window.__perf.t0); return false; } return true; });
   }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
 };
-const until = (page, test) => page.evaluate((src) => new Promise((done) => {
-  const test = new Function(`return (${src})`);
-  if (test()) return done(0);
-  window.__perf.waiters.push({ test, done });
-}), test);
+// Arms a waiter in the page (awaited, so it exists before the key is sent), then waits.
+const arm = (page, test) => page.evaluate((src) => {
+  const id = (window.__perf.n = (window.__perf.n ?? 0) + 1);
+  window.__perf.results ??= {};
+  window.__perf.results[id] = new Promise((done) => window.__perf.waiters.push({ test: new Function(`return (${src})`), done }));
+  return id;
+}, test);
+const settled = (page, id) => page.evaluate((id) => window.__perf.results[id], id);
 
 async function keystrokes(page, label) {
   await page.click('button.play'); // pause: measure the editor, not the ticks
@@ -29,12 +32,12 @@ async function keystrokes(page, label) {
   await page.keyboard.press('End');
   const shown = [], cleared = [];
   for (let i = 0; i < RUNS; i++) {
-    const s = until(page, `document.querySelector('.err-mark') !== null`);
+    const s = await arm(page, `document.querySelector('.err-mark') !== null`);
     await page.keyboard.type('x');
-    shown.push(await s);
-    const c = until(page, `document.querySelector('.err-mark') === null`);
+    shown.push(await settled(page, s));
+    const c = await arm(page, `document.querySelector('.err-mark') === null`);
     await page.keyboard.press('Backspace');
-    cleared.push(await c);
+    cleared.push(await settled(page, c));
   }
   console.log(`${label}: keystroke -> error shown   ${fmt(shown)}`);
   console.log(`${label}: keystroke -> error cleared ${fmt(cleared)}`);
@@ -43,21 +46,23 @@ async function keystrokes(page, label) {
     const text = await editorText(page);
     const n = Number(/replicas: (\d+)/.exec(text)[1]);
     const next = i % 2 === 0 ? n + 1 : n - 1;
-    const pods = (await nodes(page, 'Pod')).length;
     await page.keyboard.press('End');
     for (let k = 0; k < String(n).length; k++) await page.keyboard.press('Backspace');
     await page.keyboard.type(String(next));
-    const want = next > n ? pods + 1 : pods - 1;
-    const g = until(page, `document.querySelectorAll('g.node[data-kind="Pod"]:not(.leaving)').length === ${want}`);
+    // The Deployment node shows the new desired count once the apply reached the graph.
+    const g = await arm(page, `(document.querySelector('g.node[data-kind="Deployment"] .detail')?.textContent ?? '').includes('/${next} ready')`);
     await page.keyboard.press('Control+Enter');
-    applied.push(await g);
+    applied.push(await settled(page, g));
   }
   console.log(`${label}: apply (Ctrl+Enter) -> graph updated ${fmt(applied)}`);
   await page.click('button.play');
 }
 
+/// The example at `n` replicas on enough nodes (110 pods each, room for the surge).
 async function setReplicas(page, n) {
-  const text = (await editorText(page)).replace(/replicas: \d+/, `replicas: ${n}`);
+  const nodes = Array.from({ length: Math.ceil((n * 1.25) / 110) + 1 }, (_, i) =>
+    `---\napiVersion: v1\nkind: Node\nmetadata:\n  name: node-${i + 1}\n  labels:\n    topology.kubernetes.io/zone: zone-${'abc'[i % 3]}\n`).join('');
+  const text = (await editorText(page)).replace(/replicas: \d+/, `replicas: ${n}`) + nodes;
   await page.fill('textarea.input', text);
   await page.keyboard.press('Control+Enter');
 }
@@ -94,13 +99,14 @@ await keystrokes(page, 'default example');
 // 1,000 replicas.
 await page.click('button.speed >> text=60×');
 await setReplicas(page, 1000);
+await page.click('button:has-text("Reset")');
 let t = Date.now();
 await waitFor('1000 ready pods', async () => (await page.$$('g.node[data-kind="Pod"][data-ready="true"]:not(.leaving)')).length === 1000, { timeout: 300000, every: 500 });
 console.log(`1000 replicas: all ready ${(Date.now() - t) / 1000} s after the apply (60x)`);
 await keystrokes(page, '1000 replicas');
 
 // FPS while a 1,000-pod rolling update plays at 60x.
-const text = (await editorText(page)).replace('nginx:1.25', 'nginx:1.26');
+const text = (await editorText(page)).replace('image: nginx:1.25', 'image: nginx:1.26');
 await page.fill('textarea.input', text);
 await page.keyboard.press('Control+Enter');
 t = Date.now();

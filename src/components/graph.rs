@@ -20,6 +20,13 @@ const ROW_H: f64 = 74.0;
 const TOP: f64 = 36.0;
 const COLUMNS: [&str; 4] = ["Deployments", "ReplicaSets", "Pods", "Nodes"];
 
+/// Past this many pods, pods are drawn as small squares without text (a grid of
+/// `CHIPS_PER_LINE`), and without edges: cards and curves for every pod make each frame
+/// too costly to paint.
+const COMPACT_PODS: usize = 150;
+const CHIP: f64 = 14.0;
+const CHIPS_PER_LINE: usize = 16;
+
 #[derive(Clone, Copy, PartialEq, Debug)]
 struct ViewBox {
     x: f64,
@@ -34,16 +41,30 @@ impl ViewBox {
     }
 }
 
-fn cell(n: &GraphNode) -> (f64, f64) {
-    (n.column as f64 * COL_W, TOP + n.row as f64 * ROW_H)
+fn is_compact(graph: &Graph) -> bool {
+    graph.nodes.iter().filter(|n| n.kind == Kind::Pod).count() > COMPACT_PODS
+}
+
+fn chip(n: &GraphNode, compact: bool) -> bool {
+    compact && n.kind == Kind::Pod
+}
+
+fn cell(n: &GraphNode, compact: bool) -> (f64, f64) {
+    let x = n.column as f64 * COL_W;
+    if chip(n, compact) {
+        (x + (n.row % CHIPS_PER_LINE) as f64 * CHIP, TOP + (n.row / CHIPS_PER_LINE) as f64 * CHIP)
+    } else {
+        (x, TOP + n.row as f64 * ROW_H)
+    }
 }
 
 /// The view box that shows every node.
 fn fit(graph: &Graph) -> ViewBox {
+    let compact = is_compact(graph);
     let cols = graph.nodes.iter().map(|n| n.column).max().unwrap_or(3).max(3);
-    let rows = graph.nodes.iter().map(|n| n.row + 1).max().unwrap_or(1).max(3);
+    let bottom = graph.nodes.iter().map(|n| cell(n, compact).1 + NODE_H).fold(TOP + 3.0 * ROW_H, f64::max);
     let pad = 16.0;
-    ViewBox { x: -pad, y: -pad, w: cols as f64 * COL_W + NODE_W + 2.0 * pad, h: TOP + rows as f64 * ROW_H + 2.0 * pad }
+    ViewBox { x: -pad, y: -pad, w: cols as f64 * COL_W + NODE_W + 2.0 * pad, h: bottom + 2.0 * pad }
 }
 
 #[derive(Properties, PartialEq)]
@@ -172,12 +193,29 @@ pub fn graph_view(props: &GraphProps) -> Html {
         let drag = drag.clone();
         move || drag.borrow().as_ref().is_some_and(|d| d.moved)
     };
-    let on_background = {
+    // One handler for the whole drawing (not two closures per node): the node is found
+    // from the event target.
+    let node_id = |target: Option<web_sys::EventTarget>| -> Option<String> {
+        let el = target?.dyn_into::<Element>().ok()?.closest("g.node:not(.leaving)").ok()??;
+        el.get_attribute("data-id")
+    };
+    let onclick = {
         let on_select = props.on_select.clone();
         let moved = moved.clone();
-        Callback::from(move |_: MouseEvent| {
+        Callback::from(move |e: MouseEvent| {
             if !moved() {
-                on_select.emit(None);
+                on_select.emit(node_id(e.target()));
+            }
+        })
+    };
+    let onkeydown = {
+        let on_select = props.on_select.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                if let Some(id) = node_id(e.target()) {
+                    e.prevent_default();
+                    on_select.emit(Some(id));
+                }
             }
         })
     };
@@ -204,7 +242,10 @@ pub fn graph_view(props: &GraphProps) -> Html {
     };
 
     let graph = &props.graph;
-    let positions: HashMap<&str, (f64, f64)> = graph.nodes.iter().map(|n| (n.id.as_str(), cell(n))).collect();
+    let compact = is_compact(graph);
+    // Edges between cards only: in compact mode the pod squares have none.
+    let positions: HashMap<&str, (f64, f64)> =
+        graph.nodes.iter().filter(|n| !chip(n, compact)).map(|n| (n.id.as_str(), cell(n, compact))).collect();
     let edges = graph.edges.iter().filter_map(|e| {
         let (a, b) = (positions.get(e.from.as_str())?, positions.get(e.to.as_str())?);
         let (x1, y1, x2, y2) = (a.0 + NODE_W, a.1 + NODE_H / 2.0, b.0, b.1 + NODE_H / 2.0);
@@ -216,26 +257,7 @@ pub fn graph_view(props: &GraphProps) -> Html {
         };
         Some(html! { <path key={format!("{}>{}", e.from, e.to)} class={class} d={d} /> })
     });
-    let nodes = graph.nodes.iter().map(|n| {
-        let on_select = props.on_select.clone();
-        let id = n.id.clone();
-        let moved = moved.clone();
-        let onclick = Callback::from(move |e: MouseEvent| {
-            e.stop_propagation();
-            if !moved() {
-                on_select.emit(Some(id.clone()));
-            }
-        });
-        let on_select = props.on_select.clone();
-        let id = n.id.clone();
-        let onkeydown = Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" || e.key() == " " {
-                e.prevent_default();
-                on_select.emit(Some(id.clone()));
-            }
-        });
-        node(n, props.selected.as_deref() == Some(n.id.as_str()), onclick, onkeydown)
-    });
+    let nodes = graph.nodes.iter().map(|n| node(n, props.selected.as_deref() == Some(n.id.as_str()), compact));
     let headers = COLUMNS.iter().enumerate().map(|(i, title)| {
         html! { <text class="col-title" x={format!("{:.0}", i as f64 * COL_W + 4.0)} y="16">{*title}</text> }
     });
@@ -253,7 +275,7 @@ pub fn graph_view(props: &GraphProps) -> Html {
             </div>
             <svg ref={svg} class="canvas" viewBox={view.attr()} role="img" aria-label="Deployments, ReplicaSets, Pods and Nodes"
                 {onpointerdown} {onpointermove} onpointerup={onpointerup.clone()} onpointercancel={onpointerup}
-                onclick={on_background}>
+                {onclick} {onkeydown}>
                 <g class="headers">{for headers}</g>
                 <g class="edges">{for edges}</g>
                 <g class="nodes">{for nodes}</g>
@@ -262,8 +284,8 @@ pub fn graph_view(props: &GraphProps) -> Html {
     }
 }
 
-fn node(n: &GraphNode, selected: bool, onclick: Callback<MouseEvent>, onkeydown: Callback<KeyboardEvent>) -> Html {
-    let (x, y) = cell(n);
+fn node(n: &GraphNode, selected: bool, compact: bool) -> Html {
+    let (x, y) = cell(n, compact);
     let kind = n.kind.name();
     let tone = tone(n);
     let class = classes!(
@@ -284,13 +306,24 @@ fn node(n: &GraphNode, selected: bool, onclick: Callback<MouseEvent>, onkeydown:
         (None, None) => String::new(),
     };
     let label = format!("{kind} {}", n.name);
+    if chip(n, compact) {
+        let label = format!("{label}: {}", n.status.as_deref().unwrap_or(""));
+        return html! {
+            <g key={n.id.clone()} class={classes!(class, "chip")} transform={format!("translate({x:.0},{y:.0})")}
+                data-kind={kind} data-name={n.name.clone()} data-id={n.id.clone()}
+                data-phase={n.phase.clone()} data-ready={n.ready.map(|r| r.to_string())}
+                data-status={n.status.clone()}
+                tabindex="-1" role="button" aria-label={label} aria-pressed={selected.to_string()}>
+                <rect class="band" width={(CHIP - 3.0).to_string()} height={(CHIP - 3.0).to_string()} rx="2" />
+            </g>
+        };
+    }
     html! {
         <g key={n.id.clone()} class={class} transform={format!("translate({x:.0},{y:.0})")}
             data-kind={kind} data-name={n.name.clone()} data-id={n.id.clone()}
             data-phase={n.phase.clone()} data-ready={n.ready.map(|r| r.to_string())}
             data-status={n.status.clone()}
-            tabindex={if n.leaving { "-1" } else { "0" }} role="button" aria-label={label} aria-pressed={selected.to_string()}
-            {onclick} {onkeydown}>
+            tabindex={if n.leaving { "-1" } else { "0" }} role="button" aria-label={label} aria-pressed={selected.to_string()}>
             <rect class="box" width={NODE_W.to_string()} height={NODE_H.to_string()} rx="8" />
             <rect class="band" width="6" height={NODE_H.to_string()} rx="3" />
             <text class="kind" x="14" y="15">{short_kind(n.kind)}</text>

@@ -224,7 +224,8 @@ fn node_for(o: &Object, id: &str, column: usize, row: usize, now_ms: i64, store:
             if let Some(z) = node.metadata.labels.as_ref().and_then(|l| l.get("topology.kubernetes.io/zone")) {
                 n.details.push(z.clone());
             }
-            n.details.push(format!("{} pods", store.pods_on_node(o.name()).count()));
+            let pods = store.pods_on_node(o.name()).count();
+            n.details.push(format!("{pods} pod{}", if pods == 1 { "" } else { "s" }));
         }
         _ => {}
     }
