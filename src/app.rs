@@ -23,7 +23,8 @@ pub fn app() -> Html {
         let dispatch = state.dispatcher();
         use_callback((), move |ms: f64, _| dispatch.dispatch(Action::Tick(ms)))
     };
-    use_ticker(state.playing, on_tick);
+    // Ticks run while paused too (they then only finish fades).
+    use_ticker(on_tick);
 
     // Callbacks are created once (the dispatcher never changes), so children whose data
     // did not change are not re-rendered: the graph is costly to diff at 1,000 pods.

@@ -95,7 +95,8 @@ impl History {
             self.entries.push(text.to_string());
             self.index += 1;
         }
-        self.last_push = now;
+        // Only typing joins typing: a step's text (an example's, say) stays its own.
+        self.last_push = if group { now } else { f64::NEG_INFINITY };
     }
 
     fn undo(&mut self) -> Option<&str> {
@@ -139,6 +140,8 @@ pub struct State {
     /// Bumped on every change, so the page re-renders.
     pub version: u64,
     graph_revision: Option<u64>,
+    /// The virtual second the events and inspector were last built at.
+    lists_second: Option<i64>,
 }
 
 impl PartialEq for State {
@@ -187,6 +190,7 @@ impl State {
             halted: None,
             version: 0,
             graph_revision: None,
+            lists_second: None,
         };
         state.refresh(true);
         state
@@ -204,12 +208,18 @@ impl State {
         self.apply_output = s.apply_output().into();
         s.set_fold_history(self.fold_history);
         let fade_done = s.graph_expiry().is_some_and(|t| t <= now);
-        if self.graph_revision != Some(s.revision()) || fade_done {
+        let rebuilt = self.graph_revision != Some(s.revision()) || fade_done;
+        if rebuilt {
             self.graph = Shared::new(s.graph(now));
             self.graph_revision = Some(s.revision());
             if self.selected.as_ref().is_some_and(|id| !self.graph.nodes.iter().any(|n| &n.id == id && !n.leaving)) {
                 self.selected = None;
             }
+        }
+        // Lists show ages ("3s", "2m"): they follow the virtual clock's seconds too.
+        let second = s.now_ms() / 1000;
+        if rebuilt || self.lists_second != Some(second) {
+            self.lists_second = Some(second);
             let about = self.selected.as_deref().filter(|_| self.only_selected_events);
             self.events = Shared::new(s.events(about, EVENT_ROWS));
             self.inspection = self.selected.as_deref().and_then(|id| s.inspect(id)).map(Shared::new);
@@ -225,6 +235,7 @@ impl State {
     /// Forces the graph and lists to be rebuilt on the next refresh.
     fn invalidate(&mut self) {
         self.graph_revision = None;
+        self.lists_second = None;
     }
 }
 
@@ -258,7 +269,12 @@ impl Reducible for State {
             }
             Action::Tick(real_ms) => {
                 if !next.playing {
-                    return self;
+                    // Paused: only let finished fades go.
+                    if !next.session.borrow().graph_expiry().is_some_and(|t| t <= page_now()) {
+                        return self;
+                    }
+                    next.refresh(false);
+                    return Rc::new(next);
                 }
                 let virtual_ms = (real_ms.clamp(0.0, MAX_TICK_MS) * f64::from(next.speed)).round() as i64;
                 next.session.borrow_mut().advance(virtual_ms);
@@ -327,5 +343,13 @@ mod tests {
         assert_eq!(h.redo(), Some("abc"));
         h.record("x", 6000.0, true);
         assert_eq!(h.redo(), None, "a new edit drops the redo steps");
+    }
+
+    #[test]
+    fn a_step_is_never_joined_by_typing() {
+        let mut h = History::new("a");
+        h.record("b", 0.0, false);
+        h.record("bc", 100.0, true);
+        assert_eq!(h.undo(), Some("b"), "the example's step survives the typing after it");
     }
 }

@@ -136,6 +136,40 @@ test('time controls: pause, step and reset', async ({ page }) => {
   assert.equal((await nodes(page, 'Pod')).length, 3);
 });
 
+test('panning and zooming keep the selection and survive live updates', async ({ page }) => {
+  await open(page);
+  await waitFor('3 ready pods', async () => (await readyPods(page)).length === 3);
+  await page.click('g.node[data-kind="ReplicaSet"]');
+  await page.waitForSelector('.inspector[data-kind="ReplicaSet"]');
+  const viewBox = () => page.getAttribute('svg.canvas', 'viewBox');
+  const before = await viewBox();
+  const box = await page.$eval('svg.canvas', (e) => e.getBoundingClientRect().toJSON());
+  await page.mouse.move(box.x + 20, box.bottom - 20);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 120, box.bottom - 60, { steps: 5 });
+  await page.mouse.up();
+  const panned = await viewBox();
+  assert.notEqual(panned, before, 'dragging pans');
+  assert.ok(await page.$('.inspector[data-kind="ReplicaSet"]'), 'a drag does not deselect');
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, -400);
+  await waitFor('the zoom', async () => (await viewBox()) !== panned);
+  const zoomed = await viewBox();
+  await page.waitForTimeout(1500); // live ticks
+  assert.equal(await viewBox(), zoomed, 'live updates keep the view');
+  await page.click('button:has-text("Fit")');
+  await waitFor('the fitted view', async () => (await viewBox()) === before);
+});
+
+test('the keyboard reaches and selects graph nodes', async ({ page }) => {
+  await open(page);
+  await page.focus('g.node[data-kind="Deployment"]');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.inspector[data-kind="ReplicaSet"]');
+  assert.ok((await page.$$('.highlight .cl.sel')).length > 20, 'its document is marked');
+});
+
 test('narrow screens put the editor above the graph', async ({ page }) => {
   await page.setViewportSize({ width: 420, height: 860 });
   await open(page);
@@ -160,7 +194,8 @@ test('everything the page loads fits the 600 KB gzipped budget', async ({ page }
 
 test('the build uses relative URLs, so it can be served from any sub-path', async ({ page }) => {
   const html = await (await fetch(BASE)).text();
-  const urls = [...html.matchAll(/(?:href|src|module_or_path:|from) ?=? ?['"]([^'"]+)['"]/g)].map((m) => m[1]).filter((u) => !u.startsWith('data:'));
+  // Attributes may be unquoted in the minified page.
+  const urls = [...html.matchAll(/(?:href=|src=|module_or_path: |from )['"]?([^'"\s>]+)/g)].map((m) => m[1]).filter((u) => !u.startsWith('data:'));
   assert.ok(urls.length >= 3, urls.join(' '));
   assert.ok(urls.every((u) => u.startsWith('./')), urls.join(' '));
 });
@@ -171,6 +206,7 @@ for (const t of tests) {
   const b = await launch();
   try {
     await t.fn(b);
+    assert.deepEqual(b.problems, [], 'no page or console errors');
     console.log(`ok   ${t.name} (${Date.now() - started} ms)`);
   } catch (e) {
     failed++;

@@ -7,7 +7,7 @@ use crate::api::{Kind, ObjKey, Object};
 use crate::cluster::new_cluster;
 use crate::examples::Example;
 use crate::graph::{Graph, GraphView};
-use crate::kubectl::apply::{apply_text, check_text};
+use crate::kubectl::apply::{apply_text, check_objects};
 use crate::kubectl::yaml_out::{sort_keys, to_yaml};
 use crate::manifest::{self, ManifestError};
 use crate::sim::engine::Engine;
@@ -162,20 +162,25 @@ impl Session {
             return;
         }
         self.text = text.to_string();
-        self.errors = check_text(&self.engine.store, &self.text, NAMESPACE);
-        if let Ok(objs) = manifest::parse(&self.text) {
-            self.sources = objs
-                .iter()
-                .map(|m| {
-                    let mut key = m.object.key();
-                    if key.kind.namespaced() && key.namespace.is_empty() {
-                        key.namespace = NAMESPACE.to_string();
-                    }
-                    let (first_line, last_line) = m.doc.lines;
-                    (key, SourceSpan { doc: m.doc.index, first_line, last_line })
-                })
-                .collect();
-        }
+        let objs = match manifest::parse(&self.text) {
+            Ok(objs) => objs,
+            Err(errors) => {
+                self.errors = errors;
+                return;
+            }
+        };
+        self.errors = check_objects(&self.engine.store, &objs, NAMESPACE);
+        self.sources = objs
+            .iter()
+            .map(|m| {
+                let mut key = m.object.key();
+                if key.kind.namespaced() && key.namespace.is_empty() {
+                    key.namespace = NAMESPACE.to_string();
+                }
+                let (first_line, last_line) = m.doc.lines;
+                (key, SourceSpan { doc: m.doc.index, first_line, last_line })
+            })
+            .collect();
     }
 
     /// The current text's errors, then those its last apply met.
@@ -196,7 +201,7 @@ impl Session {
     /// lets the controllers react at the same instant. Invalid text applies nothing: the
     /// last good state keeps running. Returns whether anything was applied.
     pub fn apply(&mut self) -> bool {
-        if !self.errors.is_empty() {
+        if !self.errors.is_empty() || self.halted.is_some() {
             return false;
         }
         let result = apply_text(&mut self.engine, &self.text, SOURCE, NAMESPACE, true);
@@ -245,7 +250,7 @@ impl Session {
     /// Runs virtual time forward, applying an example's steps when their time comes.
     pub fn advance(&mut self, ms: i64) {
         let target = self.now_ms().saturating_add(ms.max(0));
-        while let Some(&(at, text)) = self.scheduled.front().filter(|(at, _)| *at <= target) {
+        while let Some(&(at, text)) = self.scheduled.front().filter(|(at, _)| *at <= target && self.halted.is_none()) {
             self.scheduled.pop_front();
             let now = self.now_ms();
             self.run(|e| e.advance(at - now));
@@ -360,6 +365,9 @@ impl Session {
 
     /// The live object behind a graph node, for the inspector.
     pub fn inspect(&self, id: &str) -> Option<Inspection> {
+        if let Some(owner) = crate::graph::folded_owner(id) {
+            return self.inspect_history(owner);
+        }
         let obj = self.engine.store.get_by_uid(id)?;
         let owner = obj
             .controller_ref()
@@ -376,6 +384,40 @@ impl Session {
             conditions,
             events: self.events(Some(id), 20),
             yaml: to_yaml(&json),
+        })
+    }
+
+    /// A folded history node: the Deployment's ReplicaSets scaled to 0, kept for
+    /// rollbacks up to `revisionHistoryLimit`.
+    fn inspect_history(&self, deployment_uid: &str) -> Option<Inspection> {
+        let store = &self.engine.store;
+        let d = store.get_by_uid(deployment_uid)?;
+        let mut old: Vec<&Object> = store
+            .owned_by(deployment_uid)
+            .filter(|o| o.kind() == Kind::ReplicaSet && crate::graph::is_history(o))
+            .map(|o| &**o)
+            .collect();
+        let revision = |o: &Object| o.as_replica_set().map_or(0, crate::controllers::deployment::util::revision);
+        crate::sort::sort_by_key(&mut old, |o| revision(o));
+        let mut yaml = String::from("# Scaled to 0 and kept for `kubectl rollout undo` (revisionHistoryLimit)\n");
+        for o in &old {
+            let image = o
+                .as_replica_set()
+                .and_then(|rs| rs.spec.template.as_ref()?.spec.as_ref())
+                .map(|s| s.containers.iter().filter_map(|c| c.image.clone()).collect::<Vec<_>>().join(","))
+                .unwrap_or_default();
+            yaml.push_str(&format!("- name: {}\n  revision: {}\n  image: {image}\n", o.name(), revision(o)));
+        }
+        let mut events: Vec<EventRow> = old.iter().flat_map(|o| self.events(Some(o.uid()), 20)).collect();
+        events.truncate(20);
+        Some(Inspection {
+            kind: Kind::ReplicaSet,
+            namespace: d.namespace().to_string(),
+            name: format!("{} old ReplicaSet{}", old.len(), if old.len() == 1 { "" } else { "s" }),
+            owner: Some(format!("deployment/{}", d.name())),
+            conditions: Vec::new(),
+            events,
+            yaml,
         })
     }
 

@@ -616,10 +616,19 @@ mod tests {
         assert!(matches!(err, ApiError::TooManyObjects(3)), "{err:?}");
         assert_eq!(s.limit_refusals, 1);
         for n in ["e1", "e2", "e3"] {
-            let ev = format!(
-                "apiVersion: v1\nkind: Event\nmetadata: {{name: {n}}}\ninvolvedObject: {{kind: ConfigMap, name: a}}\n"
-            );
-            s.create(object(&ev), "kubelet").unwrap();
+            let ev = k8s_openapi::api::core::v1::Event {
+                metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
+                    name: Some(n.to_string()),
+                    ..Default::default()
+                },
+                involved_object: k8s_openapi::api::core::v1::ObjectReference {
+                    kind: Some("ConfigMap".into()),
+                    name: Some("a".into()),
+                    ..Default::default()
+                },
+                ..Default::default()
+            };
+            s.create(Object::Event(ev), "kubelet").unwrap();
         }
         let events: Vec<_> = s.list(Kind::Event, None).map(|e| e.name().to_string()).collect();
         assert_eq!(events, vec!["e2", "e3"]);

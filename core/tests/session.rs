@@ -299,3 +299,77 @@ fn status_in_a_manifest_is_ignored_as_the_api_server_does() {
     assert_eq!(ready(&s), Some(3));
     assert_eq!(s.apply_output(), "deployment.apps/my-app unchanged\n");
 }
+
+#[test]
+fn a_created_node_keeps_its_capacity_and_a_bad_status_is_refused() {
+    let node = "apiVersion: v1\nkind: Node\nmetadata:\n  name: small\nstatus:\n  capacity:\n    cpu: \"1\"\n  nodeInfo:\n    kubeletVersion: v1.0\n";
+    let s = Session::new(node, 1);
+    assert!(s.errors().is_empty(), "{:?}", s.errors());
+    let n = s.engine().store.get_named(Kind::Node, "", "small").unwrap().as_node().unwrap().clone();
+    let capacity = n.status.unwrap().capacity.unwrap();
+    assert_eq!(capacity["cpu"].0, "1", "upstream keeps a created Node's status");
+    assert_eq!(capacity["pods"].0, "110", "the rest is filled in");
+
+    let mut s = default_session();
+    s.edit(&format!("{}status: 5\n", default_example().text));
+    let errs = s.errors();
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].path, "status");
+    assert_eq!(errs[0].line, default_example().text.lines().count() + 1);
+    assert!(
+        errs[0].message.contains("status: invalid type: integer `5`, expected struct DeploymentStatus"),
+        "{}",
+        errs[0].message
+    );
+}
+
+#[test]
+fn a_namespace_counts_only_for_the_documents_after_it() {
+    let ns = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n";
+    let deploy = default_example().text.replace("  name: my-app\n", "  name: my-app\n  namespace: team\n");
+    let mut s = default_session();
+    s.edit(&format!("{deploy}---\n{ns}"));
+    let errs = s.errors();
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!((errs[0].doc, errs[0].path.as_str()), (1, "metadata.namespace"));
+    assert!(errs[0].message.contains("namespaces \"team\" not found"), "{}", errs[0].message);
+    s.edit(&format!("{ns}---\n{deploy}"));
+    assert!(s.errors().is_empty(), "{:?}", s.errors());
+    assert!(s.apply());
+    assert!(s.engine().store.get_named(Kind::Deployment, "team", "my-app").is_some());
+}
+
+#[test]
+fn a_type_error_marks_the_field_of_the_wrong_shape() {
+    let mut s = default_session();
+    s.edit(&default_example().text.replace("  replicas: 3\n", "  replicas:\n    x: 1\n"));
+    let errs = s.errors();
+    let line = default_example().text.lines().position(|l| l == "  replicas: 3").unwrap() + 1;
+    assert_eq!((errs[0].path.as_str(), errs[0].line), ("spec.replicas", line), "{errs:?}");
+}
+
+#[test]
+fn the_history_node_lists_the_old_replica_sets() {
+    let mut s = default_session();
+    s.advance(30_000);
+    s.edit(&default_example().text.replace("image: nginx:1.25", "image: nginx:1.26"));
+    s.apply();
+    s.advance(120_000);
+    let g = s.graph(0.0);
+    let history = g.nodes.iter().find(|n| n.folded > 0).expect("a folded history node");
+    let i = s.inspect(&history.id).expect("the history node is inspectable");
+    assert_eq!(i.name, "1 old ReplicaSet");
+    assert_eq!(i.owner.as_deref(), Some("deployment/my-app"));
+    assert!(i.yaml.contains("revision: 1\n  image: nginx:1.25"), "{}", i.yaml);
+    assert!(i.events.iter().any(|e| e.reason == "SuccessfulDelete"), "{:?}", i.events);
+    assert_eq!(s.source_of(&history.id).map(|sp| sp.doc), Some(1));
+}
+
+#[test]
+fn events_are_not_taken_from_manifests() {
+    let mut s = default_session();
+    s.edit("apiVersion: v1\nkind: Event\nmetadata:\n  name: e\ninvolvedObject:\n  kind: Pod\n  name: p\n");
+    let errs = s.errors();
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(errs[0].message.contains("Event objects are written by the cluster's components"), "{}", errs[0].message);
+}

@@ -148,9 +148,12 @@ pub fn graph_view(props: &GraphProps) -> Html {
         });
     }
 
+    // A drag ends with a click on the drawing; it must not (de)select anything.
+    let dragged = use_mut_ref(|| false);
     let onpointerdown = {
-        let (view, drag) = (view.clone(), drag.clone());
+        let (view, drag, dragged) = (view.clone(), drag.clone(), dragged.clone());
         Callback::from(move |e: PointerEvent| {
+            *dragged.borrow_mut() = false;
             if e.button() != 0 {
                 return;
             }
@@ -184,14 +187,14 @@ pub fn graph_view(props: &GraphProps) -> Html {
         })
     };
     let onpointerup = {
-        let drag = drag.clone();
+        let (drag, dragged) = (drag.clone(), dragged.clone());
         Callback::from(move |_: PointerEvent| {
-            drag.borrow_mut().take();
+            *dragged.borrow_mut() = drag.borrow_mut().take().is_some_and(|d| d.moved);
         })
     };
     let moved = {
-        let drag = drag.clone();
-        move || drag.borrow().as_ref().is_some_and(|d| d.moved)
+        let dragged = dragged.clone();
+        move || std::mem::take(&mut *dragged.borrow_mut())
     };
     // One handler for the whole drawing (not two closures per node): the node is found
     // from the event target.
@@ -273,7 +276,7 @@ pub fn graph_view(props: &GraphProps) -> Html {
                     {"fold history"}
                 </label>
             </div>
-            <svg ref={svg} class="canvas" viewBox={view.attr()} role="img" aria-label="Deployments, ReplicaSets, Pods and Nodes"
+            <svg ref={svg} class="canvas" viewBox={view.attr()} role="group" aria-label="Deployments, ReplicaSets, Pods and Nodes"
                 {onpointerdown} {onpointermove} onpointerup={onpointerup.clone()} onpointercancel={onpointerup}
                 {onclick} {onkeydown}>
                 <g class="headers">{for headers}</g>

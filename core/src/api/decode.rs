@@ -12,6 +12,10 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::Value;
 
+/// The status fields of a created Node that are kept (the rest is the simulated
+/// kubelet's).
+pub const NODE_STATUS_FIELDS: [&str; 2] = ["capacity", "allocatable"];
+
 /// What a user writes of a kind with a status subresource.
 #[derive(Deserialize)]
 struct Shell<S> {
@@ -21,6 +25,18 @@ struct Shell<S> {
 }
 
 type Decoded = Result<Object, (String, String)>;
+
+type Resources = std::collections::BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>;
+
+fn join_path(prefix: &str, path: &str) -> String {
+    if path.is_empty() {
+        prefix.to_string()
+    } else if path.starts_with('[') {
+        format!("{prefix}{path}")
+    } else {
+        format!("{prefix}.{path}")
+    }
+}
 
 fn typed<T: DeserializeOwned>(value: &Value) -> Result<T, (String, String)> {
     T::deserialize(value).map_err(|e| (failing_path(value, &|v| T::deserialize(v).is_err()), e.to_string()))
@@ -50,7 +66,22 @@ pub fn decode(kind: Kind, value: &Value) -> Decoded {
         Kind::Namespace => {
             shell(value, |metadata, spec| Object::Namespace(core::v1::Namespace { metadata, spec, status: None }))
         }
-        Kind::Node => shell(value, |metadata, spec| Object::Node(core::v1::Node { metadata, spec, status: None })),
+        // Upstream keeps the status of a created Node (kubelet registration sends one).
+        Kind::Node => {
+            let quantities = |field: &str| -> Result<Option<Resources>, (String, String)> {
+                match value.get("status").and_then(|st| st.get(field)) {
+                    Some(v) => typed(v).map_err(|(path, msg)| (join_path(&format!("status.{field}"), &path), msg)),
+                    None => Ok(None),
+                }
+            };
+            let (capacity, allocatable) = (quantities("capacity")?, quantities("allocatable")?);
+            let status = (capacity.is_some() || allocatable.is_some()).then(|| core::v1::NodeStatus {
+                capacity,
+                allocatable,
+                ..Default::default()
+            });
+            shell(value, |metadata, spec| Object::Node(core::v1::Node { metadata, spec, status }))
+        }
         Kind::Pod => shell(value, |metadata, spec| Object::Pod(core::v1::Pod { metadata, spec, status: None })),
         Kind::Service => {
             shell(value, |metadata, spec| Object::Service(core::v1::Service { metadata, spec, status: None }))
@@ -80,12 +111,19 @@ pub fn decode(kind: Kind, value: &Value) -> Decoded {
         Kind::PodDisruptionBudget => shell(value, |metadata, spec| {
             Object::PodDisruptionBudget(policy::v1::PodDisruptionBudget { metadata, spec, status: None })
         }),
-        Kind::Event => typed(value).map(Object::Event),
+        // Only the cluster writes these (the kubelet and controllers); taking them from
+        // manifests would need their whole decoders in the browser bundle.
+        Kind::Event | Kind::ControllerRevision => Err((
+            String::new(),
+            format!(
+                "{} objects are written by the cluster's components; kubeloop does not take them from manifests",
+                kind.name()
+            ),
+        )),
         Kind::ConfigMap => typed(value).map(Object::ConfigMap),
         Kind::Secret => typed(value).map(Object::Secret),
         Kind::ServiceAccount => typed(value).map(Object::ServiceAccount),
         Kind::StorageClass => typed(value).map(Object::StorageClass),
-        Kind::ControllerRevision => typed(value).map(Object::ControllerRevision),
     }
 }
 

@@ -1,7 +1,8 @@
 //! The field path of a decoding error, found without instrumenting the deserializer
 //! (a path-tracking deserializer doubled the browser bundle): serde stops at the first
 //! bad field in document order, so at each level the culprit is the first child whose
-//! prefix of siblings no longer decodes. Only runs when decoding already failed.
+//! prefix of siblings no longer decodes (found by binary search, so a long list costs a
+//! few decodes per level). Only runs when decoding already failed.
 
 use serde_json::Value;
 
@@ -17,21 +18,32 @@ pub fn failing_path(value: &Value, fails: &dyn Fn(&Value) -> bool) -> String {
     let mut at: Vec<Segment> = Vec::new();
     // Bounded by the depth of the document (each round descends one level).
     while let Some(len) = lookup(&current, &at).and_then(children) {
-        let mut found = None;
-        for keep in 1..=len {
+        let prefix = |keep: usize| {
             let mut trial = current.clone();
             if let Some(node) = lookup_mut(&mut trial, &at) {
                 truncate(node, keep);
             }
-            if fails(&trial) {
-                found = Some((keep - 1, trial));
-                break;
+            trial
+        };
+        // Emptied and still failing: the node itself has the wrong type.
+        if len == 0 || fails(&prefix(0)) {
+            break;
+        }
+        // Failing is monotonic in the prefix length: binary search for the first child
+        // that makes it fail (the whole node fails, so `len` does).
+        let (mut good, mut bad) = (0, len);
+        while bad - good > 1 {
+            let mid = good + (bad - good) / 2;
+            if fails(&prefix(mid)) {
+                bad = mid;
+            } else {
+                good = mid;
             }
         }
-        let Some((index, trial)) = found else { break };
+        let trial = prefix(bad);
         let segment = match lookup(&trial, &at) {
-            Some(Value::Object(m)) => m.keys().nth(index).map(|k| Segment::Key(k.clone())),
-            _ => Some(Segment::Index(index)),
+            Some(Value::Object(m)) => m.keys().nth(bad - 1).map(|k| Segment::Key(k.clone())),
+            _ => Some(Segment::Index(bad - 1)),
         };
         let Some(segment) = segment else { break };
         current = trial;
@@ -103,6 +115,29 @@ mod tests {
         assert_eq!(failing_path(&v, &deployment_fails), "spec.template.spec.containers[1].ports[1].containerPort");
         v["spec"]["template"]["spec"]["containers"][1]["ports"][1]["containerPort"] = json!(81);
         assert!(!deployment_fails(&v));
+    }
+
+    #[test]
+    fn a_field_of_the_wrong_shape_is_itself_the_culprit() {
+        let v = json!({"spec": {"replicas": {"x": 1}}});
+        assert_eq!(failing_path(&v, &deployment_fails), "spec.replicas");
+        let v = json!({"spec": {"template": {"spec": {"containers": [{"name": "a", "env": [{"name": "A", "value": {"a": 1}}]}]}}}});
+        assert_eq!(failing_path(&v, &deployment_fails), "spec.template.spec.containers[0].env[0].value");
+    }
+
+    #[test]
+    fn a_long_list_is_searched_in_logarithmic_steps() {
+        let mut env: Vec<serde_json::Value> =
+            (0..2000).map(|i| json!({"name": format!("E{i}"), "value": "v"})).collect();
+        env[1234]["value"] = json!(7);
+        let v = json!({"spec": {"template": {"spec": {"containers": [{"name": "a", "env": env}]}}}});
+        let calls = std::cell::Cell::new(0);
+        let path = failing_path(&v, &|v| {
+            calls.set(calls.get() + 1);
+            deployment_fails(v)
+        });
+        assert_eq!(path, "spec.template.spec.containers[0].env[1234].value");
+        assert!(calls.get() < 100, "{} decodes", calls.get());
     }
 
     #[test]

@@ -87,6 +87,11 @@ fn folded_id(deployment_uid: &str) -> String {
     format!("{deployment_uid}/history")
 }
 
+/// The Deployment uid of a folded history node's id.
+pub fn folded_owner(id: &str) -> Option<&str> {
+    id.strip_suffix("/history")
+}
+
 impl Graph {
     /// Builds the graph of the store's current state; `layout` keeps positions stable
     /// between calls (pass the same one every time).
@@ -157,7 +162,7 @@ impl Graph {
 }
 
 /// A ReplicaSet with nothing left: scaled to zero and no pods.
-fn is_history(o: &Object) -> bool {
+pub fn is_history(o: &Object) -> bool {
     o.as_replica_set()
         .is_some_and(|rs| rs.spec.replicas == Some(0) && rs.status.as_ref().is_none_or(|s| s.replicas == 0))
 }

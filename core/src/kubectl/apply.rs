@@ -175,14 +175,21 @@ fn locate(m: &ManifestObject, e: &ApiError) -> Vec<ManifestError> {
 /// stream would meet (with each object merged onto its live copy, as apply would), and
 /// nothing written. An editor calls it on every keystroke.
 pub fn check_text(store: &Store, text: &str, namespace: &str) -> Vec<ManifestError> {
-    let objs = match manifest::parse(text) {
-        Ok(objs) => objs,
-        Err(errors) => return errors,
-    };
-    let namespaces: BTreeSet<&str> =
-        objs.iter().filter(|m| m.object.kind() == Kind::Namespace).map(|m| m.object.name()).collect();
+    match manifest::parse(text) {
+        Ok(objs) => check_objects(store, &objs, namespace),
+        Err(errors) => errors,
+    }
+}
+
+/// `check_text` for a stream already parsed.
+pub fn check_objects(store: &Store, objs: &[ManifestObject], namespace: &str) -> Vec<ManifestError> {
+    // Apply goes in document order: a Namespace counts for the documents after it.
+    let mut namespaces: BTreeSet<&str> = BTreeSet::new();
     let mut errors = Vec::new();
-    for m in &objs {
+    for m in objs {
+        if m.object.kind() == Kind::Namespace {
+            namespaces.insert(m.object.name());
+        }
         let mut obj = m.object.clone();
         if obj.kind().namespaced() && obj.namespace().is_empty() {
             obj.meta_mut().namespace = Some(namespace.to_string());
@@ -350,8 +357,11 @@ fn apply_one(engine: &mut Engine, obj: Object) -> Result<String, ApiError> {
     }
 }
 
-/// The API server ignores status on create (it is a subresource).
+/// The API server ignores status on create (it is a subresource), except a Node's.
 fn strip_status(obj: Object) -> Object {
+    if obj.kind() == Kind::Node {
+        return obj;
+    }
     let mut v = obj.to_json();
     if let Value::Object(m) = &mut v {
         m.remove("status");

@@ -132,14 +132,28 @@ pub fn decode_value(mut value: Value, at: &dyn Fn(&str, String) -> ManifestError
         ));
     };
     quantities_as_strings(&mut value, false);
-    // The API server ignores a status subresource in what users write.
-    if crate::api::decode::has_status(k) {
-        if let Value::Object(m) = &mut value {
-            m.remove("status");
-        }
-    }
+    // The API server decodes status, then ignores it where it is a subresource; only
+    // its shape is checked here. A Node keeps capacity and allocatable.
     let cannot =
         |msg: String| format!("{kind} in version {:?} cannot be handled as a {kind}: {msg}", version_of(&api_version));
+    if crate::api::decode::has_status(k) {
+        if let Value::Object(m) = &mut value {
+            match m.get_mut("status") {
+                Some(Value::Null | Value::Object(_)) | None => {}
+                Some(other) => {
+                    let msg = format!("status: invalid type: {}, expected struct {kind}Status", unexpected(other));
+                    return Err(at("status", cannot(msg)));
+                }
+            }
+            if k == Kind::Node {
+                if let Some(Value::Object(st)) = m.get_mut("status") {
+                    st.retain(|key, _| crate::api::decode::NODE_STATUS_FIELDS.contains(&key.as_str()));
+                }
+            } else {
+                m.remove("status");
+            }
+        }
+    }
     let object = k.decode(value.clone()).map_err(|(path, msg)| {
         let path = if path == "." { String::new() } else { path };
         at(&path, cannot(format!("{path}: {msg}")))
@@ -151,6 +165,19 @@ pub fn decode_value(mut value: Value, at: &dyn Fn(&str, String) -> ManifestError
         return Err(at(first, cannot(format!("strict decoding error: {}", list.join(", ")))));
     }
     Ok(object)
+}
+
+/// serde's wording of an unexpected value (`integer `5``, `string "x"`, `sequence`).
+fn unexpected(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("boolean `{b}`"),
+        Value::Number(n) if n.is_f64() => format!("floating point `{n}`"),
+        Value::Number(n) => format!("integer `{n}`"),
+        Value::String(s) => format!("string {s:?}"),
+        Value::Array(_) => "sequence".into(),
+        Value::Object(_) => "map".into(),
+    }
 }
 
 fn version_of(api_version: &str) -> &str {
