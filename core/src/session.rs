@@ -401,11 +401,7 @@ impl Session {
         crate::sort::sort_by_key(&mut old, |o| revision(o));
         let mut yaml = String::from("# Scaled to 0 and kept for `kubectl rollout undo` (revisionHistoryLimit)\n");
         for o in &old {
-            let image = o
-                .as_replica_set()
-                .and_then(|rs| rs.spec.template.as_ref()?.spec.as_ref())
-                .map(|s| s.containers.iter().filter_map(|c| c.image.clone()).collect::<Vec<_>>().join(","))
-                .unwrap_or_default();
+            let image = crate::api::pod::template_images(o.as_replica_set().and_then(|rs| rs.spec.template.as_ref()));
             yaml.push_str(&format!("- name: {}\n  revision: {}\n  image: {image}\n", o.name(), revision(o)));
         }
         let mut events: Vec<EventRow> = old.iter().flat_map(|o| self.events(Some(o.uid()), 20)).collect();

@@ -129,20 +129,27 @@ pub fn decode(kind: Kind, value: &Value) -> Decoded {
 
 /// Gives a decoded update the live object's status (a user cannot write it).
 pub fn keep_status(decoded: &mut Object, live: &Object) {
-    match (decoded, live) {
-        (Object::Namespace(d), Object::Namespace(l)) => d.status.clone_from(&l.status),
-        (Object::Node(d), Object::Node(l)) => d.status.clone_from(&l.status),
-        (Object::Pod(d), Object::Pod(l)) => d.status.clone_from(&l.status),
-        (Object::Service(d), Object::Service(l)) => d.status.clone_from(&l.status),
-        (Object::PersistentVolumeClaim(d), Object::PersistentVolumeClaim(l)) => d.status.clone_from(&l.status),
-        (Object::PersistentVolume(d), Object::PersistentVolume(l)) => d.status.clone_from(&l.status),
-        (Object::Deployment(d), Object::Deployment(l)) => d.status.clone_from(&l.status),
-        (Object::ReplicaSet(d), Object::ReplicaSet(l)) => d.status.clone_from(&l.status),
-        (Object::StatefulSet(d), Object::StatefulSet(l)) => d.status.clone_from(&l.status),
-        (Object::DaemonSet(d), Object::DaemonSet(l)) => d.status.clone_from(&l.status),
-        (Object::Job(d), Object::Job(l)) => d.status.clone_from(&l.status),
-        (Object::CronJob(d), Object::CronJob(l)) => d.status.clone_from(&l.status),
-        (Object::PodDisruptionBudget(d), Object::PodDisruptionBudget(l)) => d.status.clone_from(&l.status),
-        _ => {}
+    macro_rules! keep {
+        ($($kind:ident),*) => {
+            match (decoded, live) {
+                $((Object::$kind(d), Object::$kind(l)) => d.status.clone_from(&l.status),)*
+                _ => {}
+            }
+        };
     }
+    keep!(
+        Namespace,
+        Node,
+        Pod,
+        Service,
+        PersistentVolumeClaim,
+        PersistentVolume,
+        Deployment,
+        ReplicaSet,
+        StatefulSet,
+        DaemonSet,
+        Job,
+        CronJob,
+        PodDisruptionBudget
+    );
 }

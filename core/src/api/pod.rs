@@ -3,6 +3,13 @@
 use k8s_openapi::api::core::v1::{Pod, PodCondition};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
+/// A template's container images, comma-separated (as graph nodes and lists show them).
+pub fn template_images(t: Option<&k8s_openapi::api::core::v1::PodTemplateSpec>) -> String {
+    t.and_then(|t| t.spec.as_ref())
+        .map(|s| s.containers.iter().filter_map(|c| c.image.as_deref()).collect::<Vec<_>>().join(","))
+        .unwrap_or_default()
+}
+
 pub fn phase(pod: &Pod) -> &str {
     pod.status.as_ref().and_then(|s| s.phase.as_deref()).unwrap_or("Pending")
 }

@@ -183,11 +183,7 @@ fn node_for(o: &Object, id: &str, column: usize, row: usize, now_ms: i64, store:
         leaving: false,
         folded: 0,
     };
-    let image = |t: Option<&k8s_openapi::api::core::v1::PodTemplateSpec>| {
-        t.and_then(|t| t.spec.as_ref())
-            .map(|s| s.containers.iter().filter_map(|c| c.image.clone()).collect::<Vec<_>>().join(","))
-            .unwrap_or_default()
-    };
+    let image = pod::template_images;
     match o {
         Object::Deployment(d) => {
             let s = d.status.clone().unwrap_or_default();
