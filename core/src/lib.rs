@@ -7,6 +7,7 @@ pub mod cluster;
 pub mod controllers;
 pub mod examples;
 pub mod graph;
+pub mod kinds;
 pub mod kubectl;
 pub mod manifest;
 pub mod script;

@@ -392,11 +392,9 @@ impl Session {
     fn inspect_history(&self, deployment_uid: &str) -> Option<Inspection> {
         let store = &self.engine.store;
         let d = store.get_by_uid(deployment_uid)?;
-        let mut old: Vec<&Object> = store
-            .owned_by(deployment_uid)
-            .filter(|o| o.kind() == Kind::ReplicaSet && crate::graph::is_history(o))
-            .map(|o| &**o)
-            .collect();
+        let view = crate::kinds::View::new(store);
+        let mut old: Vec<&Object> =
+            store.owned_by(deployment_uid).filter(|o| crate::graph::is_history(o, &view)).map(|o| &**o).collect();
         let revision = |o: &Object| o.as_replica_set().map_or(0, crate::controllers::deployment::util::revision);
         crate::sort::sort_by_key(&mut old, |o| revision(o));
         let mut yaml = String::from("# Scaled to 0 and kept for `kubectl rollout undo` (revisionHistoryLimit)\n");

@@ -1,11 +1,15 @@
-//! The simulated API server: the single source of truth. Every write gets a uid,
-//! resourceVersion and generation as the API server assigns them, is defaulted and
-//! validated, appends a watch event for the controllers and a record to the trace.
-//! Indexes (by owner uid, by node) let a reconcile touch only what it owns.
+//! The simulated API server: the single source of truth and the one write path. Every
+//! write, from kubectl, a controller, the scheduler or the kubelet, goes through the same
+//! pipeline: defaulting, the kind's strategy, admission (namespace lifecycle, object
+//! limits), validation on create and on update, storage with uid, resourceVersion and
+//! generation as the API server assigns them, a watch event and a trace record carrying
+//! the sync that made it and its reason. The same pipeline runs as a dry run for the
+//! editor and `--dry-run=server`. Indexes (by owner uid, by node, by the object an Event
+//! is about) let a reconcile touch only what it owns.
 
-use crate::api::defaults;
 use crate::api::time::Clock;
 use crate::api::{Kind, ObjKey, Object};
+use crate::kinds::Allocators;
 use crate::sim::rng::Rng;
 use crate::trace::{TraceRecord, Verb};
 use crate::validation::{self, field::FieldError};
@@ -114,6 +118,8 @@ pub struct Store {
     pods_by_node: HashMap<String, BTreeSet<ObjKey>>,
     /// Pods without a controller, which a matching ReplicaSet may adopt.
     orphan_pods: BTreeSet<ObjKey>,
+    /// Events by the uid of the object they are about.
+    events_by_object: HashMap<String, BTreeSet<ObjKey>>,
     resource_version: u64,
     pub clock: Clock,
     pub rng: Rng,
@@ -124,8 +130,12 @@ pub struct Store {
     pub trace_dropped: usize,
     /// Creates refused because `limits.max_objects` was reached.
     pub limit_refusals: u64,
-    /// ClusterIPs handed out so far.
-    service_ips: u32,
+    /// The registry allocators (ClusterIPs).
+    alloc: Allocators,
+    /// The controller sync whose writes are being made, if any (set by the engine).
+    pub sync: Option<u64>,
+    /// The reason the next write is made, if the writer gave one (taken by that write).
+    why: Option<std::rc::Rc<str>>,
     /// Events in creation order, for expiry.
     event_order: std::collections::VecDeque<ObjKey>,
 }
@@ -138,6 +148,7 @@ impl Store {
             by_owner: HashMap::new(),
             pods_by_node: HashMap::new(),
             orphan_pods: BTreeSet::new(),
+            events_by_object: HashMap::new(),
             resource_version: 0,
             clock,
             rng: Rng::new(seed),
@@ -146,7 +157,9 @@ impl Store {
             trace: Vec::new(),
             trace_dropped: 0,
             limit_refusals: 0,
-            service_ips: 0,
+            alloc: Allocators::default(),
+            sync: None,
+            why: None,
             event_order: std::collections::VecDeque::new(),
         }
     }
@@ -203,6 +216,22 @@ impl Store {
         self.orphan_pods.range(start..).take_while(move |k| k.namespace == ns).filter_map(|k| self.objects.get(k))
     }
 
+    /// Events in `namespace` about the object with this uid.
+    pub fn events_about(&self, namespace: &str, uid: &str) -> impl Iterator<Item = &Rc<Object>> {
+        let ns = namespace.to_string();
+        self.events_by_object
+            .get(uid)
+            .into_iter()
+            .flatten()
+            .filter(move |k| k.namespace == ns)
+            .filter_map(|k| self.objects.get(k))
+    }
+
+    /// Gives the next write a one-line reason (what the writer decided, from which inputs).
+    pub fn because(&mut self, why: impl Into<String>) {
+        self.why = Some(std::rc::Rc::from(why.into()));
+    }
+
     pub fn pods_on_node(&self, node: &str) -> impl Iterator<Item = &Rc<Object>> {
         self.pods_by_node.get(node).into_iter().flatten().filter_map(|k| self.objects.get(k))
     }
@@ -222,6 +251,7 @@ impl Store {
     }
 
     fn record(&mut self, actor: &'static str, verb: Verb, object: Rc<Object>) {
+        let why = self.why.take();
         if self.limits.max_trace == 0 {
             self.trace_dropped += 1;
             return;
@@ -231,7 +261,7 @@ impl Store {
             self.trace.drain(..drop);
             self.trace_dropped += drop;
         }
-        self.trace.push(TraceRecord { ms: self.clock.now_ms, actor, verb, object });
+        self.trace.push(TraceRecord { ms: self.clock.now_ms, actor, verb, object, sync: self.sync, why });
     }
 
     fn index(&mut self, obj: &Object, add: bool) {
@@ -245,6 +275,18 @@ impl Store {
                 set.remove(&key);
                 if set.is_empty() {
                     self.by_owner.remove(&r.uid);
+                }
+            }
+        }
+        if let Some(ev) = obj.as_event() {
+            let about = ev.involved_object.uid.clone().unwrap_or_default();
+            let set = self.events_by_object.entry(about.clone()).or_default();
+            if add {
+                set.insert(key.clone());
+            } else {
+                set.remove(&key);
+                if set.is_empty() {
+                    self.events_by_object.remove(&about);
                 }
             }
         }
@@ -279,88 +321,24 @@ impl Store {
         let kind = obj.kind();
         if kind == Kind::Event {
             while self.event_order.len() >= self.limits.max_events.max(1) {
-                let Some(oldest) = self.event_order.pop_front() else { break };
-                if let Some(old) = self.objects.remove(&oldest) {
-                    self.index(&old, false);
+                let Some(oldest) = self.event_order.front().cloned() else { break };
+                if self.objects.contains_key(&oldest) {
+                    self.because(format!("expired: the newest {} events are kept", self.limits.max_events));
+                    self.remove(&oldest, "kube-apiserver", None);
+                } else {
+                    self.event_order.pop_front();
                 }
             }
-        } else if self.objects.len().saturating_sub(self.event_order.len()) >= self.limits.max_objects {
+        } else if let Err(e) = self.check_object_limit() {
             self.limit_refusals += 1;
-            return Err(ApiError::TooManyObjects(self.limits.max_objects));
+            return Err(e);
         }
-        let meta = obj.meta_mut();
-        if kind.namespaced() {
-            if meta.namespace.as_deref().is_none_or(str::is_empty) {
-                meta.namespace = Some("default".into());
-            }
-        } else {
-            meta.namespace = None;
-        }
-        let generated = meta.name.as_deref().is_none_or(str::is_empty);
-        let prefix = meta.generate_name.clone().filter(|p| !p.is_empty() && generated).map(|p| {
-            // names.SimpleNameGenerator: the base is cut to 58 characters, then 5 random ones.
-            let mut cut = p.len().min(58);
-            while !p.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            p[..cut].to_string()
-        });
+        let prefix = generated_prefix(&obj);
         if let Some(prefix) = &prefix {
-            meta.name = Some(format!("{prefix}{}", self.rng.suffix(5)));
+            obj.meta_mut().name = Some(format!("{prefix}{}", self.rng.suffix(5)));
         }
-        defaults::apply(&mut obj);
-        if let Object::Pod(p) = &mut obj {
-            // Pod strategy PrepareForCreate: phase Pending and the QoS class.
-            let qos = crate::api::pod::qos_class(p);
-            let st = p.status.get_or_insert_with(Default::default);
-            st.phase.get_or_insert_with(|| "Pending".into());
-            st.qos_class.get_or_insert_with(|| qos.into());
-        }
-        if let Object::Service(svc) = &mut obj {
-            // Service defaults and the ClusterIP allocator (10.96.0.0/12).
-            let spec = svc.spec.get_or_insert_with(Default::default);
-            spec.type_.get_or_insert_with(|| "ClusterIP".into());
-            spec.session_affinity.get_or_insert_with(|| "None".into());
-            for port in spec.ports.iter_mut().flatten() {
-                port.protocol.get_or_insert_with(|| "TCP".into());
-                port.target_port
-                    .get_or_insert(k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(port.port));
-            }
-            if spec.type_.as_deref() != Some("ExternalName") && spec.cluster_ip.as_deref().is_none_or(str::is_empty) {
-                self.service_ips += 1;
-                let n = self.service_ips;
-                spec.cluster_ip = Some(format!("10.96.{}.{}", n / 250, n % 250 + 1));
-            }
-            spec.cluster_ips.get_or_insert_with(|| spec.cluster_ip.iter().cloned().collect());
-        }
-        if let Object::Namespace(n) = &mut obj {
-            // Namespace strategy PrepareForCreate: the namespace controller's finalizer, phase Active.
-            let fins = n.spec.get_or_insert_with(Default::default).finalizers.get_or_insert_with(Vec::new);
-            if !fins.iter().any(|f| f == "kubernetes") {
-                fins.push("kubernetes".into());
-            }
-            n.status.get_or_insert_with(Default::default).phase = Some("Active".into());
-        }
-        if kind.namespaced() {
-            let ns = obj.namespace().to_string();
-            match self.get_named(Kind::Namespace, "", &ns) {
-                None => return Err(ApiError::NotFound { kind: Kind::Namespace, name: ns }),
-                // The NamespaceLifecycle admission plugin.
-                Some(n) if n.is_deleting() && kind != Kind::Event => {
-                    return Err(ApiError::Forbidden(format!(
-                        "{} {:?} is forbidden: unable to create new content in namespace {ns} because it is being terminated",
-                        kind.resource_plural(),
-                        obj.name()
-                    )))
-                }
-                Some(_) => {}
-            }
-        }
-        let errors = validation::validate_create(&obj);
-        if !errors.is_empty() {
-            let name = obj.name().to_string();
-            return Err(ApiError::Invalid { kind, name, errors });
-        }
+        self.admit_create(&mut obj, &BTreeSet::new())?;
+        obj.allocate(&mut self.alloc);
         // A generated name that is taken is generated again (RetryGenerateName).
         let mut attempts = 0;
         while self.objects.contains_key(&obj.key()) {
@@ -380,7 +358,7 @@ impl Store {
         meta.resource_version = Some(rv);
         meta.creation_timestamp = Some(now);
         meta.deletion_timestamp = None;
-        meta.generation = has_generation(kind).then_some(1);
+        meta.generation = kind.has_generation().then_some(1);
         let obj = Rc::new(obj);
         self.index(&obj, true);
         if kind == Kind::Event {
@@ -392,35 +370,74 @@ impl Store {
         Ok(obj)
     }
 
-    /// Replaces an object. Identity fields are kept from the stored copy; `generation`
-    /// moves when anything but metadata and status changed. An object being deleted
-    /// whose last finalizer is removed here is gone after the write.
-    pub fn update(&mut self, mut obj: Object, actor: &'static str) -> Result<Rc<Object>, ApiError> {
-        let key = obj.key();
-        let kind = key.kind;
-        let Some(old) = self.objects.get(&key).cloned() else {
-            return Err(ApiError::NotFound { kind, name: key.name });
-        };
-        {
-            let (om, m) = (old.meta(), obj.meta_mut());
-            m.uid.clone_from(&om.uid);
-            m.creation_timestamp.clone_from(&om.creation_timestamp);
-            m.deletion_timestamp.clone_from(&om.deletion_timestamp);
-            m.deletion_grace_period_seconds = om.deletion_grace_period_seconds;
-            m.generation = om.generation;
+    /// `create` as a dry run (`?dryRun=All`): every check, nothing stored or allocated.
+    /// Returns the object as it would be stored. `namespaces` are taken to exist: a
+    /// stream's earlier documents that create them.
+    pub fn create_dry_run(&self, mut obj: Object, namespaces: &BTreeSet<String>) -> Result<Object, ApiError> {
+        if obj.kind() != Kind::Event {
+            self.check_object_limit()?;
         }
-        defaults::apply(&mut obj);
-        if actor_is_user(actor) {
-            let errors = validation::validate_update(&obj, &old);
-            if !errors.is_empty() {
-                return Err(ApiError::Invalid { kind, name: key.name, errors });
+        if let Some(prefix) = generated_prefix(&obj) {
+            obj.meta_mut().name = Some(format!("{prefix}xxxxx"));
+        }
+        self.admit_create(&mut obj, namespaces)?;
+        if generated_prefix(&obj).is_none() && self.objects.contains_key(&obj.key()) {
+            return Err(ApiError::AlreadyExists { kind: obj.kind(), name: obj.name().to_string() });
+        }
+        Ok(obj)
+    }
+
+    fn check_object_limit(&self) -> Result<(), ApiError> {
+        if self.objects.len().saturating_sub(self.event_order.len()) >= self.limits.max_objects {
+            return Err(ApiError::TooManyObjects(self.limits.max_objects));
+        }
+        Ok(())
+    }
+
+    /// The create pipeline up to storage: namespace, defaulting, the kind's
+    /// PrepareForCreate, the NamespaceLifecycle admission plugin, validation.
+    fn admit_create(&self, obj: &mut Object, namespaces: &BTreeSet<String>) -> Result<(), ApiError> {
+        let kind = obj.kind();
+        let meta = obj.meta_mut();
+        if kind.namespaced() {
+            if meta.namespace.as_deref().is_none_or(str::is_empty) {
+                meta.namespace = Some("default".into());
+            }
+        } else {
+            meta.namespace = None;
+        }
+        obj.set_defaults();
+        obj.prepare_for_create();
+        if kind.namespaced() {
+            let ns = obj.namespace().to_string();
+            match self.get_named(Kind::Namespace, "", &ns) {
+                None if namespaces.contains(&ns) => {}
+                None => return Err(ApiError::NotFound { kind: Kind::Namespace, name: ns }),
+                Some(n) if n.is_deleting() && kind != Kind::Event => {
+                    return Err(ApiError::Forbidden(format!(
+                        "{} {:?} is forbidden: unable to create new content in namespace {ns} because it is being terminated",
+                        kind.resource_plural(),
+                        obj.name()
+                    )))
+                }
+                Some(_) => {}
             }
         }
-        let annotations_changed =
-            kind == Kind::Deployment && actor_is_user(actor) && obj.meta().annotations != old.meta().annotations;
-        if has_generation(kind) && (annotations_changed || spec_changed(&obj, &old)) {
-            obj.meta_mut().generation = Some(old.meta().generation.unwrap_or(0) + 1);
+        let errors = validation::validate_create(obj);
+        if !errors.is_empty() {
+            return Err(ApiError::Invalid { kind, name: obj.name().to_string(), errors });
         }
+        Ok(())
+    }
+
+    /// Replaces an object. Identity fields are kept from the stored copy; `generation`
+    /// moves as the kind's strategy says. An object being deleted whose last finalizer
+    /// is removed here is gone after the write.
+    pub fn update(&mut self, obj: Object, actor: &'static str) -> Result<Rc<Object>, ApiError> {
+        let (obj, old) = self.admit_update(obj, actor)?;
+        let key = obj.key();
+        let kind = key.kind;
+        let mut obj = obj;
         let rv = self.next_rv();
         obj.meta_mut().resource_version = Some(rv);
         let finished = obj.is_deleting()
@@ -439,13 +456,52 @@ impl Store {
         Ok(obj)
     }
 
+    /// `update` as a dry run: the object as it would be stored, nothing written.
+    pub fn update_dry_run(&self, obj: Object, actor: &'static str) -> Result<Object, ApiError> {
+        self.admit_update(obj, actor).map(|(o, _)| o)
+    }
+
+    /// The update pipeline up to storage: identity from the stored copy, defaulting,
+    /// validation (for every actor), generation.
+    fn admit_update(&self, mut obj: Object, actor: &'static str) -> Result<(Object, Rc<Object>), ApiError> {
+        let key = obj.key();
+        let kind = key.kind;
+        let Some(old) = self.objects.get(&key).cloned() else {
+            return Err(ApiError::NotFound { kind, name: key.name });
+        };
+        {
+            let (om, m) = (old.meta(), obj.meta_mut());
+            m.uid.clone_from(&om.uid);
+            m.creation_timestamp.clone_from(&om.creation_timestamp);
+            m.deletion_timestamp.clone_from(&om.deletion_timestamp);
+            m.deletion_grace_period_seconds = om.deletion_grace_period_seconds;
+            m.generation = om.generation;
+        }
+        obj.set_defaults();
+        let errors = validation::validate_update(&obj, &old);
+        if !errors.is_empty() {
+            return Err(ApiError::Invalid { kind, name: key.name, errors });
+        }
+        if kind.has_generation() && obj.bumps_generation(&old, actor_is_user(actor)) {
+            obj.meta_mut().generation = Some(old.meta().generation.unwrap_or(0) + 1);
+        }
+        Ok((obj, old))
+    }
+
     fn remove(&mut self, key: &ObjKey, actor: &'static str, last: Option<Rc<Object>>) -> Rc<Object> {
         let old = self.objects.remove(key).expect("remove of a stored key");
         self.index(&old, false);
         if key.kind == Kind::Event {
-            self.event_order.retain(|k| k != key);
+            if self.event_order.front() == Some(key) {
+                self.event_order.pop_front();
+            } else {
+                self.event_order.retain(|k| k != key);
+            }
         }
-        let last = last.unwrap_or(old);
+        // A delete moves resourceVersion too: the watch event carries the new one.
+        let mut last = (*last.unwrap_or(old)).clone();
+        last.meta_mut().resource_version = Some(self.next_rv());
+        let last = Rc::new(last);
         self.watch.push(WatchEvent { kind: WatchType::Deleted, object: last.clone(), old: None });
         self.record(actor, Verb::Delete, last.clone());
         last
@@ -517,40 +573,28 @@ impl Store {
 /// A Namespace's spec.finalizers (the namespace controller's "kubernetes").
 fn namespace_finalizers(obj: &Object) -> Option<&Vec<String>> {
     match obj {
-        Object::Namespace(n) => n.spec.as_ref().and_then(|s| s.finalizers.as_ref()),
+        Object::Namespace(n) => crate::kinds::namespace::finalizers(n),
         _ => None,
     }
 }
 
-/// Whether anything but metadata and status differs (what bumps `generation`).
-fn spec_changed(new: &Object, old: &Object) -> bool {
-    match (new, old) {
-        (Object::Deployment(a), Object::Deployment(b)) => a.spec != b.spec,
-        (Object::ReplicaSet(a), Object::ReplicaSet(b)) => a.spec != b.spec,
-        (Object::Pod(a), Object::Pod(b)) => a.spec != b.spec,
-        (Object::StatefulSet(a), Object::StatefulSet(b)) => a.spec != b.spec,
-        (Object::DaemonSet(a), Object::DaemonSet(b)) => a.spec != b.spec,
-        (Object::Job(a), Object::Job(b)) => a.spec != b.spec,
-        (Object::CronJob(a), Object::CronJob(b)) => a.spec != b.spec,
-        _ => new.spec_json() != old.spec_json(),
+/// The name prefix of an object named by generateName (names.SimpleNameGenerator: the
+/// base is cut to 58 characters, then 5 random ones follow).
+fn generated_prefix(obj: &Object) -> Option<String> {
+    let meta = obj.meta();
+    if !meta.name.as_deref().is_none_or(str::is_empty) {
+        return None;
     }
+    let p = meta.generate_name.as_deref().filter(|p| !p.is_empty())?;
+    let mut cut = p.len().min(58);
+    while !p.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    Some(p[..cut].to_string())
 }
 
-/// Kinds whose API strategy sets metadata.generation.
-fn has_generation(kind: Kind) -> bool {
-    matches!(
-        kind,
-        Kind::Deployment
-            | Kind::ReplicaSet
-            | Kind::StatefulSet
-            | Kind::DaemonSet
-            | Kind::Job
-            | Kind::CronJob
-            | Kind::Pod
-    )
-}
-
-/// Writes from people are validated; controllers write what they derived from valid objects.
+/// Writes through the main resource (people, with kubectl) rather than the status
+/// subresource, where the controllers' writes go.
 fn actor_is_user(actor: &str) -> bool {
     actor == "kubectl"
 }

@@ -30,6 +30,10 @@ pub struct TraceRecord {
     pub actor: &'static str,
     pub verb: Verb,
     pub object: Rc<Object>,
+    /// The controller sync that made the write (None for kubectl and the cluster's setup).
+    pub sync: Option<u64>,
+    /// Why, in the writer's words, where it decided something.
+    pub why: Option<Rc<str>>,
 }
 
 impl TraceRecord {
@@ -42,6 +46,9 @@ impl TraceRecord {
             "kind": self.object.kind().name(),
             "namespace": self.object.namespace(),
             "name": self.object.name(),
+            "resourceVersion": self.object.meta().resource_version.as_deref().unwrap_or(""),
+            "sync": self.sync,
+            "why": self.why.as_deref(),
             "object": self.object.to_json(),
         })
     }

@@ -345,13 +345,7 @@ fn join_nonempty(a: &str, b: &str) -> String {
 }
 
 fn short_kind(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Deployment => "DEPLOYMENT",
-        Kind::ReplicaSet => "REPLICASET",
-        Kind::Pod => "POD",
-        Kind::Node => "NODE",
-        _ => "OBJECT",
-    }
+    kind.graph_place().map_or("", |p| p.badge)
 }
 
 /// Colour class: how the object is doing.

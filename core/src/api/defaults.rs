@@ -1,48 +1,12 @@
-//! API-server defaulting (pkg/apis/apps/v1/defaults.go, pkg/apis/core/v1/defaults.go),
-//! applied before validation and storage so `get -o yaml` shows what a cluster shows.
+//! Defaulting shared by kinds with pods (pkg/apis/core/v1/defaults.go): pod specs, pod
+//! templates, probes, and what admission plugins add to every pod. Each kind's own
+//! defaults are in its kind module.
 
-use super::Object;
-use k8s_openapi::api::apps::v1::{DeploymentStrategy, RollingUpdateDeployment};
 use k8s_openapi::api::core::v1::{PodSpec, PodTemplateSpec, Probe};
-use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
-
-pub fn apply(obj: &mut Object) {
-    match obj {
-        Object::Deployment(d) => {
-            let s = &mut d.spec;
-            s.replicas.get_or_insert(1);
-            let strategy = s.strategy.get_or_insert_with(DeploymentStrategy::default);
-            let t = strategy.type_.get_or_insert_with(|| "RollingUpdate".into());
-            if t == "RollingUpdate" {
-                let ru = strategy.rolling_update.get_or_insert_with(RollingUpdateDeployment::default);
-                ru.max_unavailable.get_or_insert_with(|| IntOrString::String("25%".into()));
-                ru.max_surge.get_or_insert_with(|| IntOrString::String("25%".into()));
-            }
-            s.revision_history_limit.get_or_insert(10);
-            s.progress_deadline_seconds.get_or_insert(600);
-            template(&mut s.template);
-        }
-        Object::ReplicaSet(rs) => {
-            rs.spec.replicas.get_or_insert(1);
-            if let Some(t) = &mut rs.spec.template {
-                template(t);
-            }
-        }
-        Object::Pod(p) => {
-            if let Some(s) = &mut p.spec {
-                pod_spec(s);
-                s.enable_service_links.get_or_insert(true);
-                s.priority.get_or_insert(0);
-                admission(s);
-            }
-        }
-        _ => {}
-    }
-}
 
 /// What admission plugins add to every pod: the ServiceAccount plugin's account name,
 /// DefaultTolerationSeconds' not-ready/unreachable tolerations, Priority's policy.
-fn admission(s: &mut PodSpec) {
+pub fn admission(s: &mut PodSpec) {
     if s.service_account_name.as_deref().is_none_or(str::is_empty) {
         s.service_account_name = Some("default".into());
     }
@@ -66,7 +30,7 @@ fn admission(s: &mut PodSpec) {
     }
 }
 
-fn template(t: &mut PodTemplateSpec) {
+pub fn template(t: &mut PodTemplateSpec) {
     if let Some(s) = &mut t.spec {
         pod_spec(s);
     }

@@ -5,10 +5,9 @@ pub mod decode;
 pub mod decode_path;
 pub mod defaults;
 pub mod intstr;
-pub mod object;
 pub mod pod;
 pub mod quantity;
 pub mod selector;
 pub mod time;
 
-pub use object::{Kind, ObjKey, Object};
+pub use crate::kinds::{Kind, ObjKey, Object};

@@ -16,12 +16,8 @@ pub fn controllers_selecting(
     out: &mut Vec<String>,
 ) {
     for c in store.list(kind, Some(orphan.namespace())) {
-        let selector = match &**c {
-            Object::Deployment(d) => Some(&d.spec.selector),
-            Object::ReplicaSet(rs) => Some(&rs.spec.selector),
-            _ => None,
-        };
-        let matches = selector
+        let matches = c
+            .selector()
             .and_then(|s| crate::api::selector::Selector::from_label_selector(s).ok())
             .is_some_and(|s| !s.is_empty() && s.matches(orphan.labels()));
         if matches {

@@ -8,7 +8,8 @@ mod view;
 pub use layout::Layout;
 pub use view::GraphView;
 
-use crate::api::{pod, Kind, Object};
+use crate::api::{Kind, Object};
+use crate::kinds::{GraphLook, View};
 use crate::store::Store;
 use std::collections::BTreeMap;
 
@@ -72,15 +73,9 @@ impl Default for GraphOptions {
     }
 }
 
-/// The column each kind is drawn in.
+/// The column each kind is drawn in (the kind module decides).
 pub fn column_of(kind: Kind) -> Option<usize> {
-    match kind {
-        Kind::Deployment => Some(0),
-        Kind::ReplicaSet => Some(1),
-        Kind::Pod => Some(2),
-        Kind::Node => Some(3),
-        _ => None,
-    }
+    kind.graph_place().map(|p| p.column)
 }
 
 fn folded_id(deployment_uid: &str) -> String {
@@ -96,23 +91,24 @@ impl Graph {
     /// Builds the graph of the store's current state; `layout` keeps positions stable
     /// between calls (pass the same one every time).
     pub fn build(store: &Store, layout: &mut Layout, options: GraphOptions) -> Graph {
-        let now_ms = store.clock.now_ms;
-        let mut objects: Vec<(String, &Object, Option<String>)> = Vec::new();
+        let view = View::new(store);
+        let mut objects: Vec<(String, &Object, Option<String>, GraphLook)> = Vec::new();
         let mut folded: BTreeMap<String, (usize, &Object)> = BTreeMap::new();
-        for kind in [Kind::Deployment, Kind::ReplicaSet, Kind::Pod, Kind::Node] {
+        for kind in Kind::ALL.iter().copied().filter(|k| k.graph_place().is_some()) {
             for o in store.list(kind, None) {
                 let owner = o.controller_ref().map(|r| r.uid.clone());
-                if options.fold_history && kind == Kind::ReplicaSet && is_history(o) {
+                let look = o.graph(&view);
+                if options.fold_history && look.history {
                     if let Some(d) = owner.clone().filter(|uid| store.get_by_uid(uid).is_some()) {
                         folded.entry(d).or_insert((0, o)).0 += 1;
                         continue;
                     }
                 }
-                objects.push((o.uid().to_string(), &**o, owner));
+                objects.push((o.uid().to_string(), &**o, owner, look));
             }
         }
         let mut ids: Vec<(String, usize)> = Vec::new();
-        for (id, o, _) in &objects {
+        for (id, o, _, _) in &objects {
             if let Some(c) = column_of(o.kind()) {
                 ids.push((id.clone(), c));
             }
@@ -122,18 +118,31 @@ impl Graph {
         }
         layout.update(&ids);
         let mut graph = Graph::default();
-        for (id, o, owner) in &objects {
-            let Some((column, row)) = layout.position(id) else { continue };
-            graph.nodes.push(node_for(o, id, column, row, now_ms, store));
+        for (id, o, owner, look) in objects {
+            let Some((column, row)) = layout.position(&id) else { continue };
             if let Some(owner) = owner.as_ref().filter(|uid| store.get_by_uid(uid).is_some()) {
                 graph.edges.push(GraphEdge { from: owner.clone(), to: id.clone(), kind: EdgeKind::Owns });
             }
-            if let Some(p) = o.as_pod() {
-                let node = pod::node_name(p);
-                if let Some(n) = store.get_named(Kind::Node, "", node) {
-                    graph.edges.push(GraphEdge { from: id.clone(), to: n.uid().to_string(), kind: EdgeKind::RunsOn });
+            for (key, kind) in &look.links {
+                if let Some(to) = store.get(key) {
+                    graph.edges.push(GraphEdge { from: id.clone(), to: to.uid().to_string(), kind: *kind });
                 }
             }
+            graph.nodes.push(GraphNode {
+                id,
+                kind: o.kind(),
+                namespace: o.namespace().to_string(),
+                name: o.name().to_string(),
+                column,
+                row,
+                details: look.details,
+                status: look.status,
+                phase: look.phase,
+                ready: look.ready,
+                deleting: o.is_deleting(),
+                leaving: false,
+                folded: 0,
+            });
         }
         for (d, (count, sample)) in &folded {
             let id = folded_id(d);
@@ -161,74 +170,8 @@ impl Graph {
     }
 }
 
-/// A ReplicaSet with nothing left: scaled to zero and no pods.
-pub fn is_history(o: &Object) -> bool {
-    o.as_replica_set()
-        .is_some_and(|rs| rs.spec.replicas == Some(0) && rs.status.as_ref().is_none_or(|s| s.replicas == 0))
-}
-
-fn node_for(o: &Object, id: &str, column: usize, row: usize, now_ms: i64, store: &Store) -> GraphNode {
-    let mut n = GraphNode {
-        id: id.to_string(),
-        kind: o.kind(),
-        namespace: o.namespace().to_string(),
-        name: o.name().to_string(),
-        column,
-        row,
-        details: Vec::new(),
-        status: None,
-        phase: None,
-        ready: None,
-        deleting: o.is_deleting(),
-        leaving: false,
-        folded: 0,
-    };
-    let image = pod::template_images;
-    match o {
-        Object::Deployment(d) => {
-            let s = d.status.clone().unwrap_or_default();
-            let want = d.spec.replicas.unwrap_or(1);
-            n.details.push(format!("{}/{} ready", s.ready_replicas.unwrap_or(0), want));
-            n.details.push(image(Some(&d.spec.template)));
-            n.ready = Some(s.available_replicas.unwrap_or(0) >= want && s.updated_replicas.unwrap_or(0) >= want);
-        }
-        Object::ReplicaSet(rs) => {
-            let s = rs.status.clone().unwrap_or_default();
-            let want = rs.spec.replicas.unwrap_or(1);
-            let rev =
-                rs.metadata.annotations.as_ref().and_then(|a| a.get(crate::controllers::deployment::util::REVISION));
-            n.details.push(format!("{}/{} ready", s.ready_replicas.unwrap_or(0), want));
-            if let Some(rev) = rev {
-                n.details.push(format!("revision {rev}"));
-            }
-            n.details.push(image(rs.spec.template.as_ref()));
-            n.ready = Some(s.ready_replicas.unwrap_or(0) >= want);
-        }
-        Object::Pod(p) => {
-            let (ready, total, status, restarts) = crate::kubectl::get::pod_summary(store, p, now_ms);
-            n.details.push(format!("{ready}/{total}"));
-            let node = pod::node_name(p);
-            if !node.is_empty() {
-                n.details.push(node.to_string());
-            }
-            if restarts != "0" {
-                n.details.push(format!("{restarts} restarts"));
-            }
-            n.status = Some(status);
-            n.phase = Some(p.status.as_ref().and_then(|s| s.phase.clone()).unwrap_or_else(|| "Pending".into()));
-            n.ready = Some(pod::is_ready(p));
-        }
-        Object::Node(node) => {
-            let ready = crate::cluster::nodes::node_ready(node);
-            n.ready = Some(ready);
-            n.status = Some(if ready { "Ready".into() } else { "NotReady".into() });
-            if let Some(z) = node.metadata.labels.as_ref().and_then(|l| l.get("topology.kubernetes.io/zone")) {
-                n.details.push(z.clone());
-            }
-            let pods = store.pods_on_node(o.name()).count();
-            n.details.push(format!("{pods} pod{}", if pods == 1 { "" } else { "s" }));
-        }
-        _ => {}
-    }
-    n
+/// An object the graph folds into its owner's history node (a ReplicaSet scaled to
+/// zero with no pods left).
+pub fn is_history(o: &Object, view: &View) -> bool {
+    o.graph(view).history
 }

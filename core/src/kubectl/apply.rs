@@ -2,14 +2,13 @@
 //! `--prune` of previously applied objects the new set lacks.
 
 use super::{Args, Files, Output};
-use crate::api::{defaults, Kind, ObjKey, Object};
+use crate::api::{Kind, ObjKey, Object};
 use crate::cluster::nodes::DEFAULT_NODE_ANNOTATION;
 use crate::manifest::{self, ManifestError, ManifestObject};
 use crate::sim::engine::Engine;
 use crate::store::{ApiError, DeleteOptions, Store};
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
-use std::rc::Rc;
 
 pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
@@ -167,6 +166,7 @@ fn apply_selected(
 fn locate(m: &ManifestObject, e: &ApiError) -> Vec<ManifestError> {
     match e {
         ApiError::Invalid { errors, .. } => errors.iter().map(|fe| m.error_at(&fe.path, fe.to_string())).collect(),
+        ApiError::NotFound { kind: Kind::Namespace, .. } => vec![m.error_at("metadata.namespace", e.to_string())],
         other => vec![m.error_at("", other.to_string())],
     }
 }
@@ -184,33 +184,21 @@ pub fn check_text(store: &Store, text: &str, namespace: &str) -> Vec<ManifestErr
 /// `check_text` for a stream already parsed.
 pub fn check_objects(store: &Store, objs: &[ManifestObject], namespace: &str) -> Vec<ManifestError> {
     // Apply goes in document order: a Namespace counts for the documents after it.
-    let mut namespaces: BTreeSet<&str> = BTreeSet::new();
+    let mut namespaces: BTreeSet<String> = BTreeSet::new();
     let mut errors = Vec::new();
     for m in objs {
-        if m.object.kind() == Kind::Namespace {
-            namespaces.insert(m.object.name());
-        }
         let mut obj = m.object.clone();
         if obj.kind().namespaced() && obj.namespace().is_empty() {
             obj.meta_mut().namespace = Some(namespace.to_string());
         }
-        if obj.kind().namespaced()
-            && !namespaces.contains(obj.namespace())
-            && store.get_named(Kind::Namespace, "", obj.namespace()).is_none()
-        {
-            let missing = ApiError::NotFound { kind: Kind::Namespace, name: obj.namespace().to_string() };
-            errors.push(m.error_at("metadata.namespace", missing.to_string()));
-            continue;
+        if obj.kind() == Kind::Namespace {
+            namespaces.insert(obj.name().to_string());
         }
         let field_errors = match missing_selector(m, &obj) {
             Some(errs) => errs,
-            None => match plan_one(store, obj) {
-                Ok(Planned::Create(mut created)) => {
-                    defaults::apply(&mut created);
-                    crate::validation::validate_create(&created)
-                }
-                Ok(Planned::Update { merged, live }) => crate::validation::validate_update(&merged, &live),
-                Ok(Planned::Unchanged) => Vec::new(),
+            None => match dry_run_one(store, obj, &namespaces) {
+                Ok(_) => Vec::new(),
+                Err(ApiError::Invalid { errors, .. }) => errors,
                 Err(e) => {
                     errors.extend(locate(m, &e));
                     continue;
@@ -229,7 +217,8 @@ pub fn check_objects(store: &Store, objs: &[ManifestObject], namespace: &str) ->
 /// decoding cannot tell nil from `{}`, so the manifest itself is asked.
 fn missing_selector(m: &ManifestObject, obj: &Object) -> Option<Vec<crate::validation::field::FieldError>> {
     use crate::validation::field::FieldError;
-    if !matches!(obj.kind(), Kind::Deployment | Kind::ReplicaSet) {
+    // Workloads whose selector is a required field: typed, it cannot be nil.
+    if obj.selector().is_none() || obj.pod_template().is_none() && obj.kind() != Kind::ReplicaSet {
         return None;
     }
     let raw =
@@ -241,15 +230,9 @@ fn missing_selector(m: &ManifestObject, obj: &Object) -> Option<Vec<crate::valid
         return None;
     }
     let mut defaulted = obj.clone();
-    defaults::apply(&mut defaulted);
+    defaulted.set_defaults();
     let mut errors = vec![FieldError::required("spec.selector", "")];
-    let labels = match &defaulted {
-        Object::Deployment(d) => d.spec.template.metadata.as_ref().and_then(|m| m.labels.clone()),
-        Object::ReplicaSet(rs) => {
-            rs.spec.template.as_ref().and_then(|t| t.metadata.as_ref()).and_then(|m| m.labels.clone())
-        }
-        _ => None,
-    };
+    let labels = defaulted.pod_template().and_then(|t| t.metadata.as_ref()).and_then(|m| m.labels.clone());
     errors.push(FieldError::invalid(
         "spec.template.metadata.labels",
         serde_json::json!(labels.unwrap_or_default()),
@@ -299,7 +282,7 @@ fn desired_json(obj: &Object) -> Value {
 /// What applying one object would write.
 enum Planned {
     Create(Object),
-    Update { merged: Object, live: Rc<Object> },
+    Update { merged: Object },
     Unchanged,
 }
 
@@ -313,7 +296,7 @@ fn plan_one(store: &Store, obj: Object) -> Result<Planned, ApiError> {
     super::yaml_out::sort_keys(&mut sorted);
     let last_applied = format!("{}\n", serde_json::to_string(&sorted).unwrap_or_default());
     let Some(live) = store.get(&obj.key()).cloned() else {
-        let mut obj = strip_status(obj);
+        let mut obj = obj;
         obj.meta_mut().annotations.get_or_insert_with(Default::default).insert(LAST_APPLIED.into(), last_applied);
         return Ok(Planned::Create(obj));
     };
@@ -327,9 +310,9 @@ fn plan_one(store: &Store, obj: Object) -> Result<Planned, ApiError> {
     let mut with_annotation = desired.clone();
     with_annotation["metadata"]["annotations"][LAST_APPLIED] = Value::String(last_applied);
     let merged = merge3(&live.to_json(), &previous, &with_annotation);
-    let mut merged = kind.decode(merged).map_err(|(path, msg)| ApiError::BadRequest(format!("{path}: {msg}")))?;
-    crate::api::decode::keep_status(&mut merged, &live);
-    defaults::apply(&mut merged);
+    let mut merged = kind.decode(&merged).map_err(|(path, msg)| ApiError::BadRequest(format!("{path}: {msg}")))?;
+    merged.keep_status(&live);
+    merged.set_defaults();
     if is_default_node(&merged) {
         // The user's own Node by that name is no longer a made-up default.
         if let Some(a) = merged.meta_mut().annotations.as_mut() {
@@ -339,7 +322,22 @@ fn plan_one(store: &Store, obj: Object) -> Result<Planned, ApiError> {
     if merged.to_json() == live.to_json() {
         return Ok(Planned::Unchanged);
     }
-    Ok(Planned::Update { merged, live })
+    Ok(Planned::Update { merged })
+}
+
+/// What the API server would answer to apply's request, without writing anything.
+fn dry_run_one(store: &Store, obj: Object, namespaces: &BTreeSet<String>) -> Result<Planned, ApiError> {
+    let planned = plan_one(store, obj)?;
+    match &planned {
+        Planned::Create(obj) => {
+            store.create_dry_run(obj.clone(), namespaces)?;
+        }
+        Planned::Update { merged, .. } => {
+            store.update_dry_run(merged.clone(), "kubectl")?;
+        }
+        Planned::Unchanged => {}
+    }
+    Ok(planned)
 }
 
 fn apply_one(engine: &mut Engine, obj: Object) -> Result<String, ApiError> {
@@ -355,18 +353,6 @@ fn apply_one(engine: &mut Engine, obj: Object) -> Result<String, ApiError> {
         }
         Planned::Unchanged => Ok(format!("{label} unchanged\n")),
     }
-}
-
-/// The API server ignores status on create (it is a subresource), except a Node's.
-fn strip_status(obj: Object) -> Object {
-    if obj.kind() == Kind::Node {
-        return obj;
-    }
-    let mut v = obj.to_json();
-    if let Value::Object(m) = &mut v {
-        m.remove("status");
-    }
-    obj.kind().decode(v).unwrap_or(obj)
 }
 
 /// A three-way merge: fields the manifest has replace the live ones (lists whole),

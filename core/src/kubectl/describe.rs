@@ -5,8 +5,10 @@
 use super::table::{human_duration, tabwrite};
 use super::{resource_and_name, Args, Output};
 use crate::api::{Kind, Object};
+use crate::kinds::View;
 use crate::sim::engine::Engine;
 use k8s_openapi::api::core::v1::{Container, ContainerState, ContainerStatus, PodTemplateSpec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use std::collections::BTreeMap;
 
@@ -41,17 +43,7 @@ pub fn describe(engine: &Engine, args: &Args) -> Output {
     let mut text = Vec::new();
     for obj in targets {
         let mut w = Writer::default();
-        match &*obj {
-            Object::Deployment(_) => deployment(engine, &obj, &mut w),
-            Object::ReplicaSet(_) => replica_set(engine, &obj, &mut w),
-            Object::Pod(_) => pod(engine, &obj, &mut w),
-            other => {
-                return Output::err(format!(
-                    "error: kubeloop describes deployments, replicasets and pods (not {})",
-                    other.kind().plural()
-                ))
-            }
-        }
+        obj.describe(&View::new(&engine.store), &mut w);
         text.push(w.finish());
     }
     Output::out(text.join("\n\n"))
@@ -59,17 +51,17 @@ pub fn describe(engine: &Engine, args: &Args) -> Output {
 
 /// Lines with tab-separated cells, aligned as describe's tabwriter does.
 #[derive(Default)]
-struct Writer {
+pub struct Writer {
     lines: Vec<Vec<String>>,
     flushed: String,
 }
 
 impl Writer {
-    fn line(&mut self, indent: usize, text: impl AsRef<str>) {
+    pub fn line(&mut self, indent: usize, text: impl AsRef<str>) {
         let text = format!("{}{}", "  ".repeat(indent), text.as_ref());
         self.lines.push(text.split('\t').map(str::to_string).collect());
     }
-    fn flush(&mut self) {
+    pub fn flush(&mut self) {
         self.flushed.push_str(&tabwrite(&self.lines, 0, 2));
         self.lines.clear();
     }
@@ -78,17 +70,17 @@ impl Writer {
         self.lines.iter().map(|l| format!("{}\n", l.join("\t"))).collect()
     }
 
-    fn finish(mut self) -> String {
+    pub fn finish(mut self) -> String {
         self.flush();
         self.flushed
     }
 }
 
-fn rfc1123z(t: Option<&Time>) -> String {
+pub fn rfc1123z(t: Option<&Time>) -> String {
     t.map(|t| t.0.strftime("%a, %d %b %Y %H:%M:%S %z").to_string()).unwrap_or_else(|| "<unset>".into())
 }
 
-fn map_lines(
+pub fn map_lines(
     w: &mut Writer,
     indent: usize,
     title: &str,
@@ -113,7 +105,7 @@ fn map_lines(
     }
 }
 
-fn selector_text(s: &k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector) -> String {
+pub fn selector_text(s: &k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector) -> String {
     let parts: Vec<String> = s.match_labels.iter().flatten().map(|(k, v)| format!("{k}={v}")).collect();
     if parts.is_empty() {
         "<none>".into()
@@ -122,7 +114,7 @@ fn selector_text(s: &k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelect
     }
 }
 
-fn ports(c: &Container) -> (String, String) {
+pub fn ports(c: &Container) -> (String, String) {
     let ps: Vec<&k8s_openapi::api::core::v1::ContainerPort> = c.ports.iter().flatten().collect();
     if ps.is_empty() {
         return ("<none>".into(), "<none>".into());
@@ -141,7 +133,7 @@ pub fn template_text(t: Option<&PodTemplateSpec>) -> String {
     w.raw()
 }
 
-fn pod_template(w: &mut Writer, t: Option<&PodTemplateSpec>) {
+pub fn pod_template(w: &mut Writer, t: Option<&PodTemplateSpec>) {
     w.line(0, "Pod Template:");
     let meta = t.and_then(|t| t.metadata.as_ref());
     map_lines(w, 1, "Labels", meta.and_then(|m| m.labels.as_ref()), "=", &[]);
@@ -164,7 +156,7 @@ fn pod_template(w: &mut Writer, t: Option<&PodTemplateSpec>) {
     tolerations(w, 1, spec.and_then(|s| s.tolerations.as_ref()));
 }
 
-fn container_details(w: &mut Writer, c: &Container) {
+pub fn container_details(w: &mut Writer, c: &Container) {
     if let Some(r) = &c.resources {
         for (title, m) in [("Limits", &r.limits), ("Requests", &r.requests)] {
             if let Some(m) = m.as_ref().filter(|m| !m.is_empty()) {
@@ -193,7 +185,7 @@ fn container_details(w: &mut Writer, c: &Container) {
     w.line(2, "Mounts:\t<none>");
 }
 
-fn probe_kind(p: &k8s_openapi::api::core::v1::Probe) -> String {
+pub fn probe_kind(p: &k8s_openapi::api::core::v1::Probe) -> String {
     if let Some(h) = &p.http_get {
         let port = match &h.port {
             k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(i) => i.to_string(),
@@ -213,7 +205,7 @@ fn probe_kind(p: &k8s_openapi::api::core::v1::Probe) -> String {
     }
 }
 
-fn tolerations(w: &mut Writer, indent: usize, t: Option<&Vec<k8s_openapi::api::core::v1::Toleration>>) {
+pub fn tolerations(w: &mut Writer, indent: usize, t: Option<&Vec<k8s_openapi::api::core::v1::Toleration>>) {
     let items: Vec<String> = t
         .into_iter()
         .flatten()
@@ -247,15 +239,13 @@ fn tolerations(w: &mut Writer, indent: usize, t: Option<&Vec<k8s_openapi::api::c
     }
 }
 
-fn events(engine: &Engine, obj: &Object, w: &mut Writer) {
-    let now = engine.now_ms();
-    let clock = &engine.store.clock;
-    let mut evs: Vec<&k8s_openapi::api::core::v1::Event> = engine
-        .store
-        .list(Kind::Event, Some(if obj.namespace().is_empty() { "default" } else { obj.namespace() }))
-        .filter_map(|e| e.as_event())
-        .filter(|e| e.involved_object.uid.as_deref() == Some(obj.uid()))
-        .collect();
+pub fn events(v: &View, meta: &ObjectMeta, w: &mut Writer) {
+    let now = v.now_ms;
+    let clock = &v.store.clock;
+    let uid = meta.uid.as_deref().unwrap_or("");
+    let ns = meta.namespace.as_deref().filter(|n| !n.is_empty()).unwrap_or("default");
+    let mut evs: Vec<&k8s_openapi::api::core::v1::Event> =
+        v.store.events_about(ns, uid).filter_map(|e| e.as_event()).collect();
     if evs.is_empty() {
         w.line(0, "Events:\t<none>");
         return;
@@ -286,119 +276,23 @@ fn events(engine: &Engine, obj: &Object, w: &mut Writer) {
     }
 }
 
-fn header(w: &mut Writer, obj: &Object) {
-    w.line(0, format!("Name:\t{}", obj.name()));
-    w.line(0, format!("Namespace:\t{}", obj.namespace()));
+pub fn header(w: &mut Writer, meta: &ObjectMeta) {
+    w.line(0, format!("Name:\t{}", meta.name.as_deref().unwrap_or("")));
+    w.line(0, format!("Namespace:\t{}", meta.namespace.as_deref().unwrap_or("")));
 }
 
-fn deployment(engine: &Engine, obj: &Object, w: &mut Writer) {
-    let Some(d) = obj.as_deployment() else { return };
-    header(w, obj);
-    w.line(0, format!("CreationTimestamp:\t{}", rfc1123z(d.metadata.creation_timestamp.as_ref())));
-    map_lines(w, 0, "Labels", d.metadata.labels.as_ref(), "=", &[]);
-    map_lines(w, 0, "Annotations", d.metadata.annotations.as_ref(), ": ", &[super::apply::LAST_APPLIED]);
-    w.line(0, format!("Selector:\t{}", selector_text(&d.spec.selector)));
-    let s = d.status.clone().unwrap_or_default();
-    w.line(
-        0,
-        format!(
-            "Replicas:\t{} desired | {} updated | {} total | {} available | {} unavailable",
-            d.spec.replicas.unwrap_or(1),
-            s.updated_replicas.unwrap_or(0),
-            s.replicas.unwrap_or(0),
-            s.available_replicas.unwrap_or(0),
-            s.unavailable_replicas.unwrap_or(0)
-        ),
-    );
-    let strategy = d.spec.strategy.clone().unwrap_or_default();
-    w.line(0, format!("StrategyType:\t{}", strategy.type_.clone().unwrap_or_default()));
-    w.line(0, format!("MinReadySeconds:\t{}", d.spec.min_ready_seconds.unwrap_or(0)));
-    if let Some(ru) = &strategy.rolling_update {
-        let v = |x: &Option<k8s_openapi::apimachinery::pkg::util::intstr::IntOrString>| {
-            x.as_ref().map(crate::api::intstr::display).unwrap_or_default()
-        };
-        w.line(
-            0,
-            format!(
-                "RollingUpdateStrategy:\t{} max unavailable, {} max surge",
-                v(&ru.max_unavailable),
-                v(&ru.max_surge)
-            ),
-        );
+/// kubectl's generic describer: identity, labels, annotations, then the events.
+pub fn generic(v: &View, meta: &ObjectMeta, w: &mut Writer) {
+    w.line(0, format!("Name:\t{}", meta.name.as_deref().unwrap_or("")));
+    if let Some(ns) = meta.namespace.as_deref().filter(|n| !n.is_empty()) {
+        w.line(0, format!("Namespace:\t{ns}"));
     }
-    pod_template(w, Some(&d.spec.template));
-    if let Some(conds) = s.conditions.as_ref().filter(|c| !c.is_empty()) {
-        w.line(0, "Conditions:");
-        w.line(1, "Type\tStatus\tReason");
-        w.line(1, "----\t------\t------");
-        for c in conds {
-            w.line(
-                1,
-                format!(
-                    "{} \t{}\t{}",
-                    c.type_.clone().unwrap_or_default(),
-                    c.status.clone().unwrap_or_default(),
-                    c.reason.clone().unwrap_or_default()
-                ),
-            );
-        }
-    }
-    let uid = obj.uid();
-    let mut rss: Vec<k8s_openapi::api::apps::v1::ReplicaSet> = engine
-        .store
-        .owned_by(uid)
-        .filter(|o| o.controller_ref().is_some_and(|r| r.uid == uid))
-        .filter_map(|o| o.as_replica_set().cloned())
-        .collect();
-    crate::sort::sort_by(&mut rss, crate::controllers::deployment::util::by_creation);
-    if !rss.is_empty() {
-        let new = crate::controllers::deployment::util::find_new_rs(d, &rss);
-        let fmt_rs = |rs: &k8s_openapi::api::apps::v1::ReplicaSet| {
-            format!(
-                "{} ({}/{} replicas created)",
-                rs.metadata.name.clone().unwrap_or_default(),
-                rs.status.as_ref().map(|s| s.replicas).unwrap_or(0),
-                rs.spec.replicas.unwrap_or(1)
-            )
-        };
-        let old: Vec<String> = rss
-            .iter()
-            .enumerate()
-            .filter(|(i, rs)| Some(*i) != new && rs.spec.replicas.unwrap_or(1) > 0)
-            .map(|(_, rs)| fmt_rs(rs))
-            .collect();
-        w.line(0, format!("OldReplicaSets:\t{}", if old.is_empty() { "<none>".into() } else { old.join(", ") }));
-        w.line(0, format!("NewReplicaSet:\t{}", new.map(|i| fmt_rs(&rss[i])).unwrap_or("<none>".into())));
-    }
-    events(engine, obj, w);
+    map_lines(w, 0, "Labels", meta.labels.as_ref(), "=", &[]);
+    map_lines(w, 0, "Annotations", meta.annotations.as_ref(), ": ", &[super::apply::LAST_APPLIED]);
+    events(v, meta, w);
 }
 
-fn replica_set(engine: &Engine, obj: &Object, w: &mut Writer) {
-    let Some(rs) = obj.as_replica_set() else { return };
-    header(w, obj);
-    w.line(0, format!("Selector:\t{}", selector_text(&rs.spec.selector)));
-    map_lines(w, 0, "Labels", rs.metadata.labels.as_ref(), "=", &[]);
-    map_lines(w, 0, "Annotations", rs.metadata.annotations.as_ref(), ": ", &[]);
-    if let Some(r) = obj.controller_ref() {
-        w.line(0, format!("Controlled By:\t{}/{}", r.kind, r.name));
-    }
-    let s = rs.status.clone().unwrap_or_default();
-    w.line(0, format!("Replicas:\t{} current / {} desired", s.replicas, rs.spec.replicas.unwrap_or(1)));
-    let (mut running, mut waiting, mut succeeded, mut failed) = (0, 0, 0, 0);
-    for p in engine.store.owned_by(obj.uid()).filter_map(|o| o.as_pod()) {
-        match crate::api::pod::phase(p) {
-            "Running" => running += 1,
-            "Succeeded" => succeeded += 1,
-            "Failed" => failed += 1,
-            _ => waiting += 1,
-        }
-    }
-    w.line(0, format!("Pods Status:\t{running} Running / {waiting} Waiting / {succeeded} Succeeded / {failed} Failed"));
-    pod_template(w, rs.spec.template.as_ref());
-    events(engine, obj, w);
-}
-
-fn state_lines(w: &mut Writer, title: &str, st: &ContainerState) {
+pub fn state_lines(w: &mut Writer, title: &str, st: &ContainerState) {
     if let Some(r) = &st.running {
         w.line(2, format!("{title}:\tRunning"));
         w.line(3, format!("Started:\t{}", rfc1123z(r.started_at.as_ref())));
@@ -416,7 +310,7 @@ fn state_lines(w: &mut Writer, title: &str, st: &ContainerState) {
     }
 }
 
-fn containers_section(w: &mut Writer, title: &str, list: &[Container], statuses: Option<&[ContainerStatus]>) {
+pub fn containers_section(w: &mut Writer, title: &str, list: &[Container], statuses: Option<&[ContainerStatus]>) {
     w.line(0, title);
     for c in list {
         w.line(1, format!("{}:", c.name));
@@ -443,58 +337,4 @@ fn containers_section(w: &mut Writer, title: &str, list: &[Container], statuses:
         }
         container_details(w, c);
     }
-}
-
-fn pod(engine: &Engine, obj: &Object, w: &mut Writer) {
-    let Some(p) = obj.as_pod() else { return };
-    let spec = p.spec.clone().unwrap_or_default();
-    let status = p.status.clone().unwrap_or_default();
-    header(w, obj);
-    w.line(0, format!("Priority:\t{}", spec.priority.unwrap_or(0)));
-    w.line(0, format!("Service Account:\t{}", spec.service_account_name.clone().unwrap_or("default".into())));
-    let node = crate::api::pod::node_name(p);
-    match status.host_ip.as_deref().filter(|_| !node.is_empty()) {
-        Some(ip) => w.line(0, format!("Node:\t{node}/{ip}")),
-        None => w.line(0, format!("Node:\t{}", if node.is_empty() { "<none>" } else { node })),
-    }
-    if let Some(t) = &status.start_time {
-        w.line(0, format!("Start Time:\t{}", rfc1123z(Some(t))));
-    }
-    map_lines(w, 0, "Labels", p.metadata.labels.as_ref(), "=", &[]);
-    map_lines(w, 0, "Annotations", p.metadata.annotations.as_ref(), ": ", &[]);
-    let phase = if p.metadata.deletion_timestamp.is_some() {
-        "Terminating".to_string()
-    } else {
-        status.phase.clone().unwrap_or("Pending".into())
-    };
-    w.line(0, format!("Status:\t{phase}"));
-    if let Some(t) = &p.metadata.deletion_timestamp {
-        w.line(0, format!("Termination Grace Period:\t{}s", p.metadata.deletion_grace_period_seconds.unwrap_or(30)));
-        let _ = t;
-    }
-    let ip = status.pod_ip.clone().unwrap_or_default();
-    w.line(0, format!("IP:\t{ip}"));
-    w.line(0, "IPs:");
-    if !ip.is_empty() {
-        w.line(1, format!("IP:\t{ip}"));
-    }
-    if let Some(r) = obj.controller_ref() {
-        w.line(0, format!("Controlled By:\t{}/{}", r.kind, r.name));
-    }
-    if let Some(inits) = spec.init_containers.as_ref().filter(|l| !l.is_empty()) {
-        containers_section(w, "Init Containers:", inits, status.init_container_statuses.as_deref());
-    }
-    containers_section(w, "Containers:", &spec.containers, status.container_statuses.as_deref());
-    if let Some(conds) = status.conditions.as_ref().filter(|c| !c.is_empty()) {
-        w.line(0, "Conditions:");
-        w.line(1, "Type\tStatus");
-        for c in conds {
-            w.line(1, format!("{} \t{} ", c.type_, c.status));
-        }
-    }
-    w.line(0, "Volumes:\t<none>");
-    w.line(0, format!("QoS Class:\t{}", status.qos_class.clone().unwrap_or("BestEffort".into())));
-    map_lines(w, 0, "Node-Selectors", spec.node_selector.as_ref(), "=", &[]);
-    tolerations(w, 0, spec.tolerations.as_ref());
-    events(engine, obj, w);
 }

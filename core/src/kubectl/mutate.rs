@@ -1,22 +1,13 @@
 //! `kubectl set image`, `scale` and `delete`.
 
 use super::{resource_and_name, unknown_type, Args, Files, Output};
-use crate::api::{Kind, ObjKey, Object};
+use crate::api::{Kind, ObjKey};
 use crate::manifest;
 use crate::sim::engine::Engine;
 use crate::store::{DeleteOptions, Propagation};
-use k8s_openapi::api::core::v1::PodTemplateSpec;
 
 fn not_found(kind: Kind, name: &str) -> Output {
     Output::err(format!("Error from server (NotFound): {} {name:?} not found", kind.resource_plural()))
-}
-
-fn template_mut(obj: &mut Object) -> Option<&mut PodTemplateSpec> {
-    match obj {
-        Object::Deployment(d) => Some(&mut d.spec.template),
-        Object::ReplicaSet(rs) => rs.spec.template.as_mut(),
-        _ => None,
-    }
 }
 
 /// `kubectl set image deployment/NAME CONTAINER=IMAGE ...`.
@@ -45,7 +36,7 @@ pub fn set(engine: &mut Engine, args: &Args) -> Output {
         return not_found(kind, &name);
     };
     let mut obj = (*live).clone();
-    let Some(template) = template_mut(&mut obj) else {
+    let Some(template) = obj.pod_template_mut() else {
         return Output::err(format!("error: kubeloop cannot set images on {}", kind.plural()));
     };
     let spec = template.spec.get_or_insert_with(Default::default);
@@ -88,25 +79,14 @@ pub fn scale(engine: &mut Engine, args: &Args) -> Output {
         return not_found(kind, &name);
     };
     if let Some(expected) = args.get(&["current-replicas"]).and_then(|v| v.parse::<i32>().ok()).filter(|v| *v >= 0) {
-        let current = match &*live {
-            Object::Deployment(d) => d.spec.replicas.unwrap_or(1),
-            Object::ReplicaSet(rs) => rs.spec.replicas.unwrap_or(1),
-            _ => expected,
-        };
+        let current = live.replicas().unwrap_or(expected);
         if current != expected {
             return Output::err(format!("error: Expected replicas to be {expected}, was {current}"));
         }
     }
     let mut obj = (*live).clone();
-    match &mut obj {
-        Object::Deployment(d) => d.spec.replicas = Some(replicas),
-        Object::ReplicaSet(rs) => rs.spec.replicas = Some(replicas),
-        _ => {
-            return Output::err(format!(
-                "error: no objects passed to scale ({} cannot be scaled by kubeloop)",
-                kind.plural()
-            ))
-        }
+    if !obj.set_replicas(replicas) {
+        return Output::err(format!("error: no objects passed to scale ({} have no scale subresource)", kind.plural()));
     }
     match engine.store.update(obj, "kubectl") {
         Ok(_) => Output::out(format!("{}/{name} scaled\n", kind.resource_singular())),

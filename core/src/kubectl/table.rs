@@ -84,6 +84,38 @@ pub fn human_duration(ms: i64) -> String {
     format!("{}y", hours / 24 / 365)
 }
 
+/// The AGE column: time since creation, as HumanDuration prints it.
+pub fn age(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta, v: &crate::kinds::View) -> String {
+    match &meta.creation_timestamp {
+        Some(t) => human_duration(v.now_ms - v.store.clock.ms_of(t)),
+        None => "<unknown>".into(),
+    }
+}
+
+/// The CONTAINERS and IMAGES columns of `-o wide`.
+pub fn containers_images(t: Option<&k8s_openapi::api::core::v1::PodTemplateSpec>) -> (String, String) {
+    let cs = t.and_then(|t| t.spec.as_ref()).map(|s| s.containers.as_slice()).unwrap_or_default();
+    (
+        cs.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(","),
+        cs.iter().map(|c| c.image.as_deref().unwrap_or("")).collect::<Vec<_>>().join(","),
+    )
+}
+
+/// A label selector as `-o wide`'s SELECTOR column prints it.
+pub fn selector_string(s: &k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector) -> String {
+    let mut parts: Vec<String> = s.match_labels.iter().flatten().map(|(k, v)| format!("{k}={v}")).collect();
+    for e in s.match_expressions.iter().flatten() {
+        let vals = e.values.clone().unwrap_or_default().join(",");
+        parts.push(match e.operator.as_str() {
+            "In" => format!("{} in ({vals})", e.key),
+            "NotIn" => format!("{} notin ({vals})", e.key),
+            "Exists" => e.key.clone(),
+            _ => format!("!{}", e.key),
+        });
+    }
+    parts.join(",")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -136,30 +136,33 @@ pub fn decode_value(mut value: Value, at: &dyn Fn(&str, String) -> ManifestError
     // its shape is checked here. A Node keeps capacity and allocatable.
     let cannot =
         |msg: String| format!("{kind} in version {:?} cannot be handled as a {kind}: {msg}", version_of(&api_version));
-    if crate::api::decode::has_status(k) {
-        if let Value::Object(m) = &mut value {
-            match m.get_mut("status") {
+    if k.status_subresource() {
+        if let Value::Object(m) = &value {
+            match m.get("status") {
                 Some(Value::Null | Value::Object(_)) | None => {}
                 Some(other) => {
                     let msg = format!("status: invalid type: {}, expected struct {kind}Status", unexpected(other));
                     return Err(at("status", cannot(msg)));
                 }
             }
-            if k == Kind::Node {
-                if let Some(Value::Object(st)) = m.get_mut("status") {
-                    st.retain(|key, _| crate::api::decode::NODE_STATUS_FIELDS.contains(&key.as_str()));
-                }
-            } else {
+        }
+    }
+    let object = k.decode(&value).map_err(|(path, msg)| {
+        let path = if path == "." { String::new() } else { path };
+        at(&path, cannot(format!("{path}: {msg}")))
+    })?;
+    // What a kind keeps of a status subresource is its decoder's business (a Node keeps
+    // capacity and allocatable); the rest of status is ignored, not an unknown field.
+    let mut typed = object.to_json();
+    if k.status_subresource() {
+        for v in [&mut value, &mut typed] {
+            if let Value::Object(m) = v {
                 m.remove("status");
             }
         }
     }
-    let object = k.decode(value.clone()).map_err(|(path, msg)| {
-        let path = if path == "." { String::new() } else { path };
-        at(&path, cannot(format!("{path}: {msg}")))
-    })?;
     let mut unknown = Vec::new();
-    unknown_fields(&value, &object.to_json(), "", &mut unknown);
+    unknown_fields(&value, &typed, "", &mut unknown);
     if let Some(first) = unknown.first() {
         let list: Vec<String> = unknown.iter().map(|p| format!("unknown field {p:?}")).collect();
         return Err(at(first, cannot(format!("strict decoding error: {}", list.join(", ")))));

@@ -5,71 +5,37 @@
 pub mod field;
 pub mod names;
 
-use crate::api::intstr::parse_percent;
 use crate::api::selector::Selector;
 use crate::api::Object;
 use field::FieldError;
-use k8s_openapi::api::apps::v1::{Deployment, DeploymentStrategy, ReplicaSet};
 use k8s_openapi::api::core::v1::PodTemplateSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
-use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde_json::json;
 use std::collections::BTreeMap;
 
-/// Validates an object about to be created.
+/// Validates an object about to be created: metadata, then the kind's own rules.
 pub fn validate_create(obj: &Object) -> Vec<FieldError> {
     let mut errs = validate_meta(obj.meta(), obj.kind().namespaced());
-    match obj {
-        Object::Deployment(d) => errs.extend(deployment_spec(d)),
-        Object::ReplicaSet(rs) => errs.extend(replica_set_spec(rs)),
-        Object::Pod(p) => {
-            match &p.spec {
-                Some(spec) => errs.extend(pod_spec(spec, "spec")),
-                None => errs.push(FieldError::required("spec.containers", "")),
-            }
-            errs.extend(sim_knobs(p.metadata.annotations.as_ref(), "metadata.annotations"));
-        }
-        Object::Node(n) => {
-            for (i, t) in n.spec.iter().flat_map(|s| s.taints.iter().flatten()).enumerate() {
-                if !["NoSchedule", "PreferNoSchedule", "NoExecute"].contains(&t.effect.as_str()) {
-                    errs.push(FieldError::not_supported(
-                        format!("spec.taints[{i}].effect"),
-                        t.effect.as_str(),
-                        &["NoSchedule", "PreferNoSchedule", "NoExecute"],
-                    ));
-                }
-            }
-        }
-        _ => {}
-    }
+    errs.extend(obj.validate_kind());
     errs
 }
 
 /// Validates an update of `old` to `new`.
 pub fn validate_update(new: &Object, old: &Object) -> Vec<FieldError> {
     let mut errs = labels_and_annotations(new.meta());
-    match (new, old) {
-        (Object::Deployment(n), Object::Deployment(o)) => {
-            errs.extend(deployment_spec(n));
-            errs.extend(immutable_selector(&n.spec.selector, &o.spec.selector));
-        }
-        (Object::ReplicaSet(n), Object::ReplicaSet(o)) => {
-            errs.extend(replica_set_spec(n));
-            errs.extend(immutable_selector(&n.spec.selector, &o.spec.selector));
-        }
-        _ => {}
-    }
+    errs.extend(new.validate_kind_update(old));
     errs
 }
 
-fn immutable_selector(new: &LabelSelector, old: &LabelSelector) -> Vec<FieldError> {
+/// ValidateImmutableField for a workload's selector.
+pub fn immutable_selector(new: &LabelSelector, old: &LabelSelector) -> Vec<FieldError> {
     if new == old {
         return vec![];
     }
     vec![FieldError::invalid("spec.selector", to_value(new), "field is immutable")]
 }
 
-fn to_value<T: serde::Serialize>(v: &T) -> serde_json::Value {
+pub fn to_value<T: serde::Serialize>(v: &T) -> serde_json::Value {
     serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
 }
 
@@ -121,7 +87,7 @@ pub const SIM_KNOBS: &[&str] = &[
     "init-seconds",
 ];
 
-fn sim_knobs(annotations: Option<&BTreeMap<String, String>>, path: &str) -> Vec<FieldError> {
+pub fn sim_knobs(annotations: Option<&BTreeMap<String, String>>, path: &str) -> Vec<FieldError> {
     let mut errs = Vec::new();
     for (k, v) in annotations.into_iter().flatten() {
         let Some(knob) = k.strip_prefix("sim.kubeloop.dev/") else { continue };
@@ -144,7 +110,7 @@ fn sim_knobs(annotations: Option<&BTreeMap<String, String>>, path: &str) -> Vec<
     errs
 }
 
-fn validate_labels(labels: Option<&BTreeMap<String, String>>, path: &str) -> Vec<FieldError> {
+pub fn validate_labels(labels: Option<&BTreeMap<String, String>>, path: &str) -> Vec<FieldError> {
     let mut errs = Vec::new();
     for (k, v) in labels.into_iter().flatten() {
         for m in names::qualified_name(k) {
@@ -157,44 +123,13 @@ fn validate_labels(labels: Option<&BTreeMap<String, String>>, path: &str) -> Vec
     errs
 }
 
-fn non_negative(errs: &mut Vec<FieldError>, path: &str, v: Option<i64>) {
+pub fn non_negative(errs: &mut Vec<FieldError>, path: &str, v: Option<i64>) {
     if let Some(v) = v.filter(|v| *v < 0) {
         errs.push(FieldError::invalid(path, v, "must be greater than or equal to 0"));
     }
 }
 
-/// ValidateDeploymentSpec.
-fn deployment_spec(d: &Deployment) -> Vec<FieldError> {
-    let spec = &d.spec;
-    let mut errs = Vec::new();
-    non_negative(&mut errs, "spec.replicas", spec.replicas.map(i64::from));
-    errs.extend(selector_and_template(&spec.selector, Some(&spec.template), "deployment"));
-    if let Some(s) = &spec.strategy {
-        errs.extend(strategy(s));
-    }
-    non_negative(&mut errs, "spec.minReadySeconds", spec.min_ready_seconds.map(i64::from));
-    non_negative(&mut errs, "spec.revisionHistoryLimit", spec.revision_history_limit.map(i64::from));
-    if let Some(pds) = spec.progress_deadline_seconds {
-        non_negative(&mut errs, "spec.progressDeadlineSeconds", Some(i64::from(pds)));
-        if pds <= spec.min_ready_seconds.unwrap_or(0) {
-            errs.push(FieldError::invalid("spec.progressDeadlineSeconds", pds, "must be greater than minReadySeconds"));
-        }
-    }
-    errs
-}
-
-/// ValidateReplicaSetSpec.
-fn replica_set_spec(rs: &ReplicaSet) -> Vec<FieldError> {
-    let spec = &rs.spec;
-    let mut errs = Vec::new();
-    non_negative(&mut errs, "spec.replicas", spec.replicas.map(i64::from));
-    non_negative(&mut errs, "spec.minReadySeconds", spec.min_ready_seconds.map(i64::from));
-    // Upstream reuses the Deployment wording for ReplicaSets.
-    errs.extend(selector_and_template(&spec.selector, spec.template.as_ref(), "deployment"));
-    errs
-}
-
-fn selector_and_template(sel: &LabelSelector, template: Option<&PodTemplateSpec>, what: &str) -> Vec<FieldError> {
+pub fn selector_and_template(sel: &LabelSelector, template: Option<&PodTemplateSpec>, what: &str) -> Vec<FieldError> {
     let mut errs = Vec::new();
     let empty = sel.match_labels.as_ref().is_none_or(BTreeMap::is_empty)
         && sel.match_expressions.as_ref().is_none_or(Vec::is_empty);
@@ -244,7 +179,7 @@ fn selector_and_template(sel: &LabelSelector, template: Option<&PodTemplateSpec>
 
 /// The parts of ValidatePodSpec a workload template runs into, then the
 /// ReplicaSet-template rules (restartPolicy Always, no activeDeadlineSeconds).
-fn pod_template_spec(template: &PodTemplateSpec) -> Vec<FieldError> {
+pub fn pod_template_spec(template: &PodTemplateSpec) -> Vec<FieldError> {
     let base = "spec.template.spec";
     let Some(spec) = &template.spec else {
         return vec![FieldError::required(format!("{base}.containers"), "")];
@@ -344,7 +279,7 @@ pub fn pod_spec(spec: &k8s_openapi::api::core::v1::PodSpec, base: &str) -> Vec<F
 }
 
 /// Quantities parse, and requests stay within limits (ValidateResourceRequirements).
-fn resources(r: Option<&k8s_openapi::api::core::v1::ResourceRequirements>, path: &str) -> Vec<FieldError> {
+pub fn resources(r: Option<&k8s_openapi::api::core::v1::ResourceRequirements>, path: &str) -> Vec<FieldError> {
     let mut errs = Vec::new();
     let Some(r) = r else { return errs };
     let mut parsed: [BTreeMap<String, i128>; 2] = [BTreeMap::new(), BTreeMap::new()];
@@ -381,68 +316,6 @@ fn resources(r: Option<&k8s_openapi::api::core::v1::ResourceRequirements>, path:
     errs
 }
 
-/// ValidateDeploymentStrategy and ValidateRollingUpdateDeployment.
-fn strategy(s: &DeploymentStrategy) -> Vec<FieldError> {
-    let mut errs = Vec::new();
-    match s.type_.as_deref() {
-        Some("Recreate") => {
-            if s.rolling_update.is_some() {
-                errs.push(FieldError::forbidden(
-                    "spec.strategy.rollingUpdate",
-                    "may not be specified when strategy `type` is 'Recreate'",
-                ));
-            }
-        }
-        Some("RollingUpdate") | None => {
-            let Some(ru) = &s.rolling_update else {
-                return errs;
-            };
-            let p = "spec.strategy.rollingUpdate";
-            let mu = ru.max_unavailable.clone().unwrap_or(IntOrString::Int(0));
-            let ms = ru.max_surge.clone().unwrap_or(IntOrString::Int(0));
-            errs.extend(positive_int_or_percent(&mu, &format!("{p}.maxUnavailable")));
-            errs.extend(positive_int_or_percent(&ms, &format!("{p}.maxSurge")));
-            if int_or_percent_value(&mu) == 0 && int_or_percent_value(&ms) == 0 {
-                errs.push(FieldError::invalid(
-                    format!("{p}.maxUnavailable"),
-                    to_value(&mu),
-                    "may not be 0 when `maxSurge` is 0",
-                ));
-            }
-            if let IntOrString::String(v) = &mu {
-                if parse_percent(v).is_some_and(|pct| pct > 100) {
-                    errs.push(FieldError::invalid(
-                        format!("{p}.maxUnavailable"),
-                        to_value(&mu),
-                        "must not be greater than 100%",
-                    ));
-                }
-            }
-        }
-        Some(_) => errs.push(FieldError::not_supported("spec.strategy", to_value(s), &["Recreate", "RollingUpdate"])),
-    }
-    errs
-}
-
-fn positive_int_or_percent(v: &IntOrString, path: &str) -> Vec<FieldError> {
-    match v {
-        IntOrString::String(s) if parse_percent(s).is_none() => vec![FieldError::invalid(
-            path,
-            s.as_str(),
-            "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
-        )],
-        IntOrString::Int(i) if *i < 0 => vec![FieldError::invalid(path, *i, "must be greater than or equal to 0")],
-        _ => vec![],
-    }
-}
-
-fn int_or_percent_value(v: &IntOrString) -> i32 {
-    match v {
-        IntOrString::Int(i) => *i,
-        IntOrString::String(s) => parse_percent(s).unwrap_or(0),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -450,7 +323,7 @@ mod tests {
 
     fn errors(yaml: &str) -> Vec<String> {
         let mut obj = manifest::parse(yaml).unwrap().remove(0).object;
-        crate::api::defaults::apply(&mut obj);
+        obj.set_defaults();
         validate_create(&obj).iter().map(|e| e.to_string()).collect()
     }
 

@@ -1,0 +1,208 @@
+//! Pod (v1): defaults (pkg/apis/core/v1/defaults.go) and the admission plugins every pod
+//! meets, the pod strategy's PrepareForCreate (phase Pending, QoS class), ValidatePodCreate
+//! (pkg/apis/core/validation/validation.go), and kubectl's printPod and describe.
+
+use super::{Allocators, DecodeError, GraphLook, GraphPlace, KindDef, View};
+use crate::api::decode::shell;
+use crate::api::{defaults, ObjKey};
+use crate::graph::EdgeKind;
+use crate::kubectl::describe::*;
+use crate::kubectl::table::age;
+use crate::validation::field::FieldError;
+use crate::validation::{pod_spec, sim_knobs};
+pub use k8s_openapi::api::core::v1::Pod;
+use serde_json::Value;
+
+impl KindDef for Pod {
+    const PLURAL: &'static str = "pods";
+    const SHORT_NAMES: &'static [&'static str] = &["po"];
+    const NAMESPACED: bool = true;
+    const STATUS_SUBRESOURCE: bool = true;
+    const GENERATION: bool = true;
+    const GRAPH: Option<GraphPlace> = Some(GraphPlace { column: 2, badge: "POD" });
+
+    fn decode(value: &Value) -> Result<Self, DecodeError> {
+        shell(value, |metadata, spec| Pod { metadata, spec, status: None })
+    }
+
+    fn keep_status(&mut self, live: &Self) {
+        self.status.clone_from(&live.status);
+    }
+
+    fn set_defaults(&mut self) {
+        if let Some(s) = &mut self.spec {
+            defaults::pod_spec(s);
+            s.enable_service_links.get_or_insert(true);
+            s.priority.get_or_insert(0);
+            defaults::admission(s);
+        }
+    }
+
+    /// Pod strategy PrepareForCreate: phase Pending and the QoS class.
+    fn prepare_for_create(&mut self) {
+        let qos = crate::api::pod::qos_class(self);
+        let st = self.status.get_or_insert_with(Default::default);
+        st.phase.get_or_insert_with(|| "Pending".into());
+        st.qos_class.get_or_insert_with(|| qos.into());
+    }
+
+    fn allocate(&mut self, _alloc: &mut Allocators) {}
+
+    fn validate(&self) -> Vec<FieldError> {
+        let mut errs = match &self.spec {
+            Some(spec) => pod_spec(spec, "spec"),
+            None => vec![FieldError::required("spec.containers", "")],
+        };
+        errs.extend(sim_knobs(self.metadata.annotations.as_ref(), "metadata.annotations"));
+        errs
+    }
+
+    /// ValidatePodUpdate: only a few spec fields may change (images, activeDeadlineSeconds,
+    /// tolerations additions, the scheduler's binding); the rest is immutable.
+    fn validate_update(&self, old: &Self) -> Vec<FieldError> {
+        let (Some(new), Some(old_spec)) = (&self.spec, &old.spec) else {
+            return Vec::new();
+        };
+        let mut relaxed = new.clone();
+        for (c, o) in relaxed.containers.iter_mut().zip(&old_spec.containers) {
+            c.image.clone_from(&o.image);
+        }
+        for (c, o) in relaxed.init_containers.iter_mut().flatten().zip(old_spec.init_containers.iter().flatten()) {
+            c.image.clone_from(&o.image);
+        }
+        relaxed.active_deadline_seconds = old_spec.active_deadline_seconds;
+        relaxed.tolerations.clone_from(&old_spec.tolerations);
+        if old_spec.node_name.as_deref().is_none_or(str::is_empty) {
+            relaxed.node_name.clone_from(&old_spec.node_name);
+        }
+        if relaxed == *old_spec {
+            return Vec::new();
+        }
+        vec![FieldError::forbidden(
+            "spec",
+            "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
+        )]
+    }
+
+    fn bumps_generation(&self, old: &Self, _main_resource: bool) -> bool {
+        self.spec != old.spec
+    }
+
+    crate::no_workload!();
+
+    fn columns(wide: bool) -> Vec<&'static str> {
+        let mut c = vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"];
+        if wide {
+            c.extend(["IP", "NODE", "NOMINATED NODE", "READINESS GATES"]);
+        }
+        c
+    }
+
+    fn row(&self, v: &View, wide: bool) -> Vec<String> {
+        let (ready, total, status, restarts) = crate::kubectl::get::pod_summary(v.store, self, v.now_ms);
+        let mut c = vec![
+            self.metadata.name.clone().unwrap_or_default(),
+            format!("{ready}/{total}"),
+            status,
+            restarts,
+            age(&self.metadata, v),
+        ];
+        if wide {
+            let s = self.status.clone().unwrap_or_default();
+            let ip = s
+                .pod_ips
+                .and_then(|ips| ips.first().map(|i| i.ip.clone()))
+                .filter(|i| !i.is_empty())
+                .unwrap_or("<none>".into());
+            let node = crate::api::pod::node_name(self);
+            c.extend([
+                ip,
+                if node.is_empty() { "<none>".into() } else { node.to_string() },
+                s.nominated_node_name.unwrap_or("<none>".into()),
+                "<none>".into(),
+            ]);
+        }
+        c
+    }
+
+    fn describe(&self, v: &View, w: &mut Writer) {
+        let p = self;
+        let spec = p.spec.clone().unwrap_or_default();
+        let status = p.status.clone().unwrap_or_default();
+        header(w, &self.metadata);
+        w.line(0, format!("Priority:\t{}", spec.priority.unwrap_or(0)));
+        w.line(0, format!("Service Account:\t{}", spec.service_account_name.clone().unwrap_or("default".into())));
+        let node = crate::api::pod::node_name(p);
+        match status.host_ip.as_deref().filter(|_| !node.is_empty()) {
+            Some(ip) => w.line(0, format!("Node:\t{node}/{ip}")),
+            None => w.line(0, format!("Node:\t{}", if node.is_empty() { "<none>" } else { node })),
+        }
+        if let Some(t) = &status.start_time {
+            w.line(0, format!("Start Time:\t{}", rfc1123z(Some(t))));
+        }
+        map_lines(w, 0, "Labels", p.metadata.labels.as_ref(), "=", &[]);
+        map_lines(w, 0, "Annotations", p.metadata.annotations.as_ref(), ": ", &[]);
+        let phase = if p.metadata.deletion_timestamp.is_some() {
+            "Terminating".to_string()
+        } else {
+            status.phase.clone().unwrap_or("Pending".into())
+        };
+        w.line(0, format!("Status:\t{phase}"));
+        if let Some(t) = &p.metadata.deletion_timestamp {
+            w.line(
+                0,
+                format!("Termination Grace Period:\t{}s", p.metadata.deletion_grace_period_seconds.unwrap_or(30)),
+            );
+            let _ = t;
+        }
+        let ip = status.pod_ip.clone().unwrap_or_default();
+        w.line(0, format!("IP:\t{ip}"));
+        w.line(0, "IPs:");
+        if !ip.is_empty() {
+            w.line(1, format!("IP:\t{ip}"));
+        }
+        if let Some(r) = self.metadata.owner_references.iter().flatten().find(|r| r.controller == Some(true)) {
+            w.line(0, format!("Controlled By:\t{}/{}", r.kind, r.name));
+        }
+        if let Some(inits) = spec.init_containers.as_ref().filter(|l| !l.is_empty()) {
+            containers_section(w, "Init Containers:", inits, status.init_container_statuses.as_deref());
+        }
+        containers_section(w, "Containers:", &spec.containers, status.container_statuses.as_deref());
+        if let Some(conds) = status.conditions.as_ref().filter(|c| !c.is_empty()) {
+            w.line(0, "Conditions:");
+            w.line(1, "Type\tStatus");
+            for c in conds {
+                w.line(1, format!("{} \t{} ", c.type_, c.status));
+            }
+        }
+        w.line(0, "Volumes:\t<none>");
+        w.line(0, format!("QoS Class:\t{}", status.qos_class.clone().unwrap_or("BestEffort".into())));
+        map_lines(w, 0, "Node-Selectors", spec.node_selector.as_ref(), "=", &[]);
+        tolerations(w, 0, spec.tolerations.as_ref());
+        events(v, &self.metadata, w);
+    }
+
+    fn graph(&self, v: &View) -> GraphLook {
+        let (ready, total, status, restarts) = crate::kubectl::get::pod_summary(v.store, self, v.now_ms);
+        let mut details = vec![format!("{ready}/{total}")];
+        let node = crate::api::pod::node_name(self);
+        if !node.is_empty() {
+            details.push(node.to_string());
+        }
+        if restarts != "0" {
+            details.push(format!("{restarts} restarts"));
+        }
+        GraphLook {
+            details,
+            status: Some(status),
+            phase: Some(self.status.as_ref().and_then(|s| s.phase.clone()).unwrap_or_else(|| "Pending".into())),
+            ready: Some(crate::api::pod::is_ready(self)),
+            links: if node.is_empty() {
+                Vec::new()
+            } else {
+                vec![(ObjKey::new(super::Kind::Node, "", node), EdgeKind::RunsOn)]
+            },
+            history: false,
+        }
+    }
+}

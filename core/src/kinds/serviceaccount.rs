@@ -1,0 +1,41 @@
+//! ServiceAccount (v1): stored and listed (pods name `default` through admission).
+
+use super::{Allocators, DecodeError, GraphPlace, KindDef, View};
+use crate::kubectl::describe::{generic, Writer};
+use crate::validation::field::FieldError;
+pub use k8s_openapi::api::core::v1::ServiceAccount;
+use serde_json::Value;
+
+impl KindDef for ServiceAccount {
+    const PLURAL: &'static str = "serviceaccounts";
+    const SHORT_NAMES: &'static [&'static str] = &["sa"];
+    const NAMESPACED: bool = true;
+    const STATUS_SUBRESOURCE: bool = false;
+    const GENERATION: bool = false;
+    const GRAPH: Option<GraphPlace> = None;
+
+    fn decode(value: &Value) -> Result<Self, DecodeError> {
+        crate::api::decode::typed(value)
+    }
+    fn keep_status(&mut self, _live: &Self) {}
+    fn set_defaults(&mut self) {}
+    fn prepare_for_create(&mut self) {}
+    fn allocate(&mut self, _alloc: &mut Allocators) {}
+    fn validate(&self) -> Vec<FieldError> {
+        Vec::new()
+    }
+    fn validate_update(&self, _old: &Self) -> Vec<FieldError> {
+        self.validate()
+    }
+    fn bumps_generation(&self, _old: &Self, _main_resource: bool) -> bool {
+        false
+    }
+    crate::no_workload!();
+    crate::name_age_table!();
+
+    fn describe(&self, v: &View, w: &mut Writer) {
+        generic(v, &self.metadata, w);
+    }
+
+    crate::not_drawn!();
+}
