@@ -94,6 +94,15 @@ impl fmt::Display for ApiError {
     }
 }
 
+/// A controller decision that wrote nothing, in the controller's words.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decision {
+    pub ms: i64,
+    pub sync: Option<u64>,
+    pub actor: &'static str,
+    pub why: Rc<str>,
+}
+
 /// How dependents are treated when their owner is deleted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Propagation {
@@ -126,6 +135,8 @@ pub struct Store {
     pub limits: Limits,
     watch: Vec<WatchEvent>,
     pub trace: Vec<TraceRecord>,
+    /// Decisions that wrote nothing, bounded like the trace.
+    pub decisions: Vec<Decision>,
     /// Records dropped from the front of the trace by `limits.max_trace`.
     pub trace_dropped: usize,
     /// Creates refused because `limits.max_objects` was reached.
@@ -156,6 +167,7 @@ impl Store {
             watch: Vec::new(),
             trace: Vec::new(),
             trace_dropped: 0,
+            decisions: Vec::new(),
             limit_refusals: 0,
             alloc: Allocators::default(),
             sync: None,
@@ -225,6 +237,23 @@ impl Store {
             .flatten()
             .filter(move |k| k.namespace == ns)
             .filter_map(|k| self.objects.get(k))
+    }
+
+    /// Keeps a decision that wrote nothing (bounded by `limits.max_trace`).
+    pub fn note(&mut self, actor: &'static str, why: String) {
+        if self.limits.max_trace == 0 {
+            return;
+        }
+        if self.decisions.len() >= self.limits.max_trace {
+            let drop = (self.decisions.len() / 4).max(1);
+            self.decisions.drain(..drop);
+        }
+        self.decisions.push(Decision { ms: self.clock.now_ms, sync: self.sync, actor, why: Rc::from(why) });
+    }
+
+    /// Drops a reason no write took (the writer decided, then wrote nothing).
+    pub fn forget_reason(&mut self) {
+        self.why = None;
     }
 
     /// Gives the next write a one-line reason (what the writer decided, from which inputs).

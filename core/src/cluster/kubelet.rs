@@ -5,8 +5,9 @@
 //! status/generate.go, images/image_manager.go, kuberuntime doBackOff).
 
 use crate::api::defaults::image_tag;
+use crate::api::ObjKey;
 use crate::api::{pod, Kind, Object};
-use crate::sim::controller::{key_of, split_key, Controller, Ctx};
+use crate::sim::controller::{key_of, Controller, Ctx};
 use crate::store::{DeleteOptions, Store, WatchEvent, WatchType};
 use k8s_openapi::api::core::v1::{
     ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStateWaiting, ContainerStatus, HostIP,
@@ -143,7 +144,7 @@ struct PodView<'a> {
 
 #[derive(Default)]
 pub struct Kubelet {
-    pods: HashMap<String, PodRun>,
+    pods: HashMap<ObjKey, PodRun>,
     /// Images each node has pulled.
     images: HashSet<(String, String)>,
     next_ip: HashMap<String, u32>,
@@ -154,8 +155,14 @@ impl Controller for Kubelet {
     fn name(&self) -> &'static str {
         NAME
     }
+    fn watches(&self) -> &'static [Kind] {
+        &[Kind::Pod]
+    }
+    fn owns(&self) -> &'static [Kind] {
+        &[Kind::Pod, Kind::Event]
+    }
 
-    fn keys_for(&mut self, ev: &WatchEvent, _store: &Store, out: &mut Vec<String>) {
+    fn keys_for(&mut self, ev: &WatchEvent, _store: &Store, out: &mut Vec<ObjKey>) {
         if ev.object.kind() != Kind::Pod {
             return;
         }
@@ -169,9 +176,8 @@ impl Controller for Kubelet {
         }
     }
 
-    fn sync(&mut self, key: &str, ctx: &mut Ctx) -> Result<(), String> {
-        let (ns, name) = split_key(key);
-        let Some(obj) = ctx.store.get_named(Kind::Pod, ns, name).cloned() else {
+    fn sync(&mut self, key: &ObjKey, ctx: &mut Ctx) -> Result<(), String> {
+        let Some(obj) = ctx.store.get(key).cloned() else {
             self.pods.remove(key);
             return Ok(());
         };
@@ -185,7 +191,7 @@ impl Controller for Kubelet {
         let uid = obj.uid().to_string();
         if self.pods.get(key).is_none_or(|r| r.uid != uid) {
             let run = self.admit(ctx, &PodView { obj: &obj, pod: p, node: &node }, &knobs);
-            self.pods.insert(key.to_string(), run);
+            self.pods.insert(key.clone(), run);
         }
         let mut run = self.pods.remove(key).expect("pod run present");
         let view = PodView { obj: &obj, pod: p, node: &node };
@@ -213,9 +219,9 @@ impl Controller for Kubelet {
                 .map_err(|e| e.to_string());
         }
         if let Some(next) = next_due(&run, now) {
-            ctx.requeue_after(next - now, key);
+            ctx.requeue_after(next - now, key.clone());
         }
-        self.pods.insert(key.to_string(), run);
+        self.pods.insert(key.clone(), run);
         result
     }
 }
@@ -296,7 +302,7 @@ impl Kubelet {
         let (obj, p, node) = (v.obj, v.pod, v.node);
         let policy = pod::restart_policy(p).to_string();
         if p.metadata.deletion_timestamp.is_some() && run.kill_at.is_none() {
-            let grace_ms = p.metadata.deletion_grace_period_seconds.unwrap_or(30).max(0) * 1000;
+            let grace_ms = p.metadata.deletion_grace_period_seconds.unwrap_or(30).max(0).saturating_mul(1000);
             let any_running = run.ctrs.iter().any(|c| matches!(c.phase, Phase::Running { .. }));
             for c in run.ctrs.iter().filter(|c| matches!(c.phase, Phase::Running { .. })) {
                 ctx.event(obj, "Normal", "Killing", format!("Stopping container {}", c.name));

@@ -4,6 +4,7 @@
 //! (pkg/controller/tainteviction) deletes pods that do not tolerate a NoExecute taint.
 
 use super::scheduler::tolerates;
+use crate::api::ObjKey;
 use crate::api::{pod, Kind};
 use crate::sim::controller::{Controller, Ctx};
 use crate::store::{ApiError, DeleteOptions, Store, WatchEvent, WatchType};
@@ -21,22 +22,29 @@ impl Controller for PodGarbageCollector {
     fn name(&self) -> &'static str {
         "pod-garbage-collector"
     }
+    fn watches(&self) -> &'static [Kind] {
+        &[Kind::Node]
+    }
+    fn owns(&self) -> &'static [Kind] {
+        &[Kind::Pod]
+    }
 
-    fn keys_for(&mut self, ev: &WatchEvent, _store: &Store, out: &mut Vec<String>) {
+    fn keys_for(&mut self, ev: &WatchEvent, _store: &Store, out: &mut Vec<ObjKey>) {
         if ev.object.kind() == Kind::Node && ev.kind == WatchType::Deleted {
-            out.push(ev.object.name().to_string());
+            out.push(ev.object.key());
         }
     }
 
-    fn sync(&mut self, node: &str, ctx: &mut Ctx) -> Result<(), String> {
-        if ctx.store.get_named(Kind::Node, "", node).is_some() {
+    fn sync(&mut self, key: &ObjKey, ctx: &mut Ctx) -> Result<(), String> {
+        let node = key.name.as_str();
+        if ctx.store.get(key).is_some() {
             self.gone.remove(node);
             return Ok(());
         }
         let now = ctx.now_ms();
         let due = *self.gone.entry(node.to_string()).or_insert(now + QUARANTINE_MS);
         if now < due {
-            ctx.requeue_after(due - now, node);
+            ctx.requeue_after(due - now, key.clone());
             return Ok(());
         }
         self.gone.remove(node);
@@ -59,24 +67,31 @@ impl Controller for TaintEvictionController {
     fn name(&self) -> &'static str {
         "taint-eviction-controller"
     }
+    fn watches(&self) -> &'static [Kind] {
+        &[Kind::Node, Kind::Pod]
+    }
+    fn owns(&self) -> &'static [Kind] {
+        &[Kind::Pod]
+    }
 
-    fn keys_for(&mut self, ev: &WatchEvent, _store: &Store, out: &mut Vec<String>) {
+    fn keys_for(&mut self, ev: &WatchEvent, _store: &Store, out: &mut Vec<ObjKey>) {
         let o = &ev.object;
         match (o.kind(), ev.kind) {
-            (Kind::Node, WatchType::Added | WatchType::Modified) => out.push(o.name().to_string()),
+            (Kind::Node, WatchType::Added | WatchType::Modified) => out.push(o.key()),
             (Kind::Pod, WatchType::Added | WatchType::Modified) => {
                 let node = o.as_pod().map(pod::node_name).unwrap_or("");
                 let newly_bound = ev.old.as_ref().and_then(|p| p.as_pod()).is_none_or(|p| pod::node_name(p).is_empty());
                 if !node.is_empty() && newly_bound {
-                    out.push(node.to_string());
+                    out.push(ObjKey::new(Kind::Node, "", node));
                 }
             }
             _ => {}
         }
     }
 
-    fn sync(&mut self, node: &str, ctx: &mut Ctx) -> Result<(), String> {
-        let Some(n) = ctx.store.get_named(Kind::Node, "", node).and_then(|o| o.as_node().cloned()) else {
+    fn sync(&mut self, key: &ObjKey, ctx: &mut Ctx) -> Result<(), String> {
+        let node = key.name.as_str();
+        let Some(n) = ctx.store.get(key).and_then(|o| o.as_node().cloned()) else {
             return Ok(());
         };
         let taints: Vec<_> = n
@@ -110,7 +125,7 @@ impl Controller for TaintEvictionController {
                     .filter_map(|tol| tol.toleration_seconds)
                     .min();
                 if let Some(secs) = secs {
-                    let at = added + secs.max(0) * 1000;
+                    let at = added.saturating_add(secs.max(0).saturating_mul(1000));
                     evict_at = Some(evict_at.map_or(at, |e| e.min(at)));
                 }
             }
@@ -132,7 +147,7 @@ impl Controller for TaintEvictionController {
             }
         }
         if let Some(at) = next {
-            ctx.requeue_after(at - now, node);
+            ctx.requeue_after(at - now, key.clone());
         }
         Ok(())
     }

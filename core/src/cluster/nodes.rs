@@ -109,19 +109,26 @@ pub struct NodeStatusController;
 
 impl Controller for NodeStatusController {
     fn name(&self) -> &'static str {
-        "kubelet"
+        "kubelet-node-status"
+    }
+    fn watches(&self) -> &'static [Kind] {
+        &[Kind::Node]
+    }
+    fn owns(&self) -> &'static [Kind] {
+        &[Kind::Node]
     }
 
-    fn keys_for(&mut self, ev: &WatchEvent, _store: &Store, out: &mut Vec<String>) {
+    fn keys_for(&mut self, ev: &WatchEvent, _store: &Store, out: &mut Vec<crate::api::ObjKey>) {
         if ev.object.kind() == Kind::Node && ev.kind != WatchType::Deleted {
-            out.push(ev.object.name().to_string());
+            out.push(ev.object.key());
         }
     }
 
-    fn sync(&mut self, key: &str, ctx: &mut Ctx) -> Result<(), String> {
-        let Some(node) = ctx.store.get_named(Kind::Node, "", key).and_then(|o| o.as_node().cloned()) else {
+    fn sync(&mut self, key: &crate::api::ObjKey, ctx: &mut Ctx) -> Result<(), String> {
+        let Some(node) = ctx.store.get(key).and_then(|o| o.as_node().cloned()) else {
             return Ok(());
         };
+        let key = key.name.as_str();
         let index = ctx.store.list(Kind::Node, None).position(|n| n.name() == key).unwrap_or(0);
         let mut status = node.status.clone().unwrap_or_default();
         let before = status.clone();

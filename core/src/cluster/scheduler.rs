@@ -5,8 +5,9 @@
 
 use crate::api::quantity::parse_milli;
 use crate::api::selector::{Requirement, Selector};
+use crate::api::ObjKey;
 use crate::api::{pod, Kind, Object};
-use crate::sim::controller::{key_of, split_key, Controller, Ctx};
+use crate::sim::controller::{key_of, Controller, Ctx};
 use crate::store::{Store, WatchEvent, WatchType};
 use k8s_openapi::api::core::v1::{Node, NodeSelectorRequirement, Pod, PodCondition, Taint, Toleration};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -36,16 +37,12 @@ pub struct Scheduler {
     usage: HashMap<String, NodeUsage>,
     placed: HashMap<String, Placed>,
     /// Pods that did not fit; retried when the cluster changes.
-    unschedulable: BTreeSet<String>,
+    unschedulable: BTreeSet<ObjKey>,
     /// Nodes with their parsed allocatable resources; rebuilt when a node changes.
     nodes: Option<Vec<NodeEntry>>,
 }
 
 pub const NAME: &str = "default-scheduler";
-
-/// Queued when the cluster changes (a node, freed resources): its sync moves every
-/// unschedulable pod back to the queue, as MoveAllToActiveOrBackoffQueue does.
-const RETRY_KEY: &str = "\u{0}retry-unschedulable";
 
 /// Sum of container requests (init containers take the max), in milli-units.
 pub fn pod_requests(p: &Pod) -> (i128, i128) {
@@ -131,8 +128,14 @@ impl Controller for Scheduler {
     fn name(&self) -> &'static str {
         NAME
     }
+    fn watches(&self) -> &'static [Kind] {
+        &[Kind::Pod, Kind::Node]
+    }
+    fn owns(&self) -> &'static [Kind] {
+        &[Kind::Pod, Kind::Event]
+    }
 
-    fn keys_for(&mut self, ev: &WatchEvent, _store: &Store, out: &mut Vec<String>) {
+    fn keys_for(&mut self, ev: &WatchEvent, _store: &Store, out: &mut Vec<ObjKey>) {
         match ev.object.kind() {
             Kind::Pod => {
                 let Some(p) = ev.object.as_pod() else { return };
@@ -142,7 +145,7 @@ impl Controller for Scheduler {
                     let freed = self.placed.contains_key(uid);
                     self.forget(uid);
                     if freed {
-                        out.push(RETRY_KEY.into());
+                        out.extend(self.unschedulable.iter().cloned());
                     }
                 } else {
                     self.assume(p);
@@ -155,21 +158,14 @@ impl Controller for Scheduler {
             }
             Kind::Node => {
                 self.nodes = None;
-                out.push(RETRY_KEY.into());
+                out.extend(self.unschedulable.iter().cloned());
             }
             _ => {}
         }
     }
 
-    fn sync(&mut self, key: &str, ctx: &mut Ctx) -> Result<(), String> {
-        if key == RETRY_KEY {
-            for k in &self.unschedulable {
-                ctx.requeue_after(0, k.clone());
-            }
-            return Ok(());
-        }
-        let (ns, name) = split_key(key);
-        let Some(obj) = ctx.store.get_named(Kind::Pod, ns, name).cloned() else {
+    fn sync(&mut self, key: &ObjKey, ctx: &mut Ctx) -> Result<(), String> {
+        let Some(obj) = ctx.store.get(key).cloned() else {
             return Ok(());
         };
         let Some(p) = obj.as_pod() else { return Ok(()) };
@@ -182,6 +178,7 @@ impl Controller for Scheduler {
         let owner = owner_uid(p);
         let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
         let mut best: Option<(i64, i128, i64, &str)> = None;
+        let mut feasible = 0usize;
         let empty = NodeUsage::default();
         for (o, alloc) in &nodes {
             let Some(n) = o.as_node() else { continue };
@@ -195,6 +192,7 @@ impl Controller for Scheduler {
                 }
                 continue;
             }
+            feasible += 1;
             let (acpu, amem, _) = alloc;
             // Fewest pods of this workload, then least requested share, then fewest pods.
             let requested = if acpu > 0 && amem > 0 {
@@ -207,18 +205,31 @@ impl Controller for Scheduler {
                 best = Some(score);
             }
         }
-        let Some((_, _, _, chosen)) = best else {
-            self.unschedulable.insert(key.to_string());
+        let Some((same_owner, _, pods_there, chosen)) = best else {
+            self.unschedulable.insert(key.clone());
             let message = fit_error(nodes.len(), &reasons);
-            return mark_unschedulable(ctx, &obj, message);
+            ctx.because(format!("pod {} fits nowhere: {message}", key.name));
+            let decided = mark_unschedulable(ctx, &obj, message);
+            ctx.store.forget_reason();
+            return decided;
         };
         self.unschedulable.remove(key);
         let chosen = chosen.to_string();
         let mut bound = p.clone();
         bound.spec.get_or_insert_with(Default::default).node_name = Some(chosen.clone());
         set_scheduled(&mut bound, "True", None, None, &ctx.store.now());
+        ctx.because(format!(
+            "bound {} to {chosen}: {feasible} of {} nodes fit; {chosen} has the fewest pods of this workload ({same_owner}), then the lowest requested share, then the fewest pods ({pods_there})",
+            key.name,
+            nodes.len()
+        ));
         let stored = ctx.store.update(Object::Pod(bound), ctx.actor).map_err(|e| e.to_string())?;
-        ctx.event(&stored, "Normal", "Scheduled", format!("Successfully assigned {ns}/{name} to {chosen}"));
+        ctx.event(
+            &stored,
+            "Normal",
+            "Scheduled",
+            format!("Successfully assigned {}/{} to {chosen}", key.namespace, key.name),
+        );
         Ok(())
     }
 }

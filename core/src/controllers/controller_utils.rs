@@ -13,7 +13,7 @@ pub fn controllers_selecting(
     store: &crate::store::Store,
     kind: crate::api::Kind,
     orphan: &Object,
-    out: &mut Vec<String>,
+    out: &mut Vec<crate::api::ObjKey>,
 ) {
     for c in store.list(kind, Some(orphan.namespace())) {
         let matches = c

@@ -12,17 +12,8 @@ use std::rc::Rc;
 #[derive(Default)]
 pub struct GarbageCollector;
 
-fn gc_key(o: &Object) -> String {
-    format!("{}/{}/{}", o.kind().name(), o.namespace(), o.name())
-}
-
-fn parse_key(key: &str) -> Option<ObjKey> {
-    let mut it = key.splitn(3, '/');
-    let kind = it.next()?;
-    let ns = it.next()?;
-    let name = it.next()?;
-    let kind = Kind::ALL.iter().copied().find(|k| k.name() == kind)?;
-    Some(ObjKey::new(kind, ns, name))
+fn gc_key(o: &Object) -> ObjKey {
+    o.key()
 }
 
 fn has_finalizer(o: &Object, f: &str) -> bool {
@@ -33,8 +24,15 @@ impl Controller for GarbageCollector {
     fn name(&self) -> &'static str {
         "garbage-collector"
     }
+    /// Every kind (the graph builder monitors all; Events are skipped in keys_for).
+    fn watches(&self) -> &'static [Kind] {
+        Kind::ALL
+    }
+    fn owns(&self) -> &'static [Kind] {
+        Kind::ALL
+    }
 
-    fn keys_for(&mut self, ev: &WatchEvent, store: &Store, out: &mut Vec<String>) {
+    fn keys_for(&mut self, ev: &WatchEvent, store: &Store, out: &mut Vec<ObjKey>) {
         let o = &ev.object;
         if o.kind() == Kind::Event {
             return;
@@ -62,11 +60,8 @@ impl Controller for GarbageCollector {
         }
     }
 
-    fn sync(&mut self, key: &str, ctx: &mut Ctx) -> Result<(), String> {
-        let Some(k) = parse_key(key) else {
-            return Ok(());
-        };
-        let Some(obj) = ctx.store.get(&k).cloned() else {
+    fn sync(&mut self, key: &ObjKey, ctx: &mut Ctx) -> Result<(), String> {
+        let Some(obj) = ctx.store.get(key).cloned() else {
             return Ok(());
         };
         if obj.is_deleting() {

@@ -1,7 +1,7 @@
 //! The namespace controller (pkg/controller/namespace): a Namespace being deleted has
 //! its content deleted, then its `kubernetes` finalizer removed, and is gone.
 
-use crate::api::{Kind, Object};
+use crate::api::{Kind, ObjKey, Object};
 use crate::sim::controller::{Controller, Ctx};
 use crate::store::{ApiError, DeleteOptions, Store, WatchEvent, WatchType};
 
@@ -12,21 +12,29 @@ impl Controller for NamespaceController {
     fn name(&self) -> &'static str {
         "namespace-controller"
     }
+    /// Namespaces, and every kind whose deletion may empty a terminating namespace.
+    fn watches(&self) -> &'static [Kind] {
+        Kind::ALL
+    }
+    fn owns(&self) -> &'static [Kind] {
+        Kind::ALL
+    }
 
-    fn keys_for(&mut self, ev: &WatchEvent, store: &Store, out: &mut Vec<String>) {
+    fn keys_for(&mut self, ev: &WatchEvent, store: &Store, out: &mut Vec<ObjKey>) {
         let o = &ev.object;
         if o.kind() == Kind::Namespace && o.is_deleting() && ev.kind != WatchType::Deleted {
-            out.push(o.name().to_string());
+            out.push(ObjKey::new(Kind::Namespace, "", o.name()));
         } else if ev.kind == WatchType::Deleted
             && o.kind().namespaced()
             && store.get_named(Kind::Namespace, "", o.namespace()).is_some_and(|n| n.is_deleting())
         {
-            out.push(o.namespace().to_string());
+            out.push(ObjKey::new(Kind::Namespace, "", o.namespace()));
         }
     }
 
-    fn sync(&mut self, key: &str, ctx: &mut Ctx) -> Result<(), String> {
-        let Some(ns) = ctx.store.get_named(Kind::Namespace, "", key).cloned() else { return Ok(()) };
+    fn sync(&mut self, key: &ObjKey, ctx: &mut Ctx) -> Result<(), String> {
+        let Some(ns) = ctx.store.get(key).cloned() else { return Ok(()) };
+        let key = key.name.as_str();
         if !ns.is_deleting() {
             return Ok(());
         }

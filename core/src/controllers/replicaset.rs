@@ -6,7 +6,7 @@ use super::controller_utils::{pod_from_template, sort_for_deletion};
 use crate::api::pod;
 use crate::api::selector::Selector;
 use crate::api::{Kind, ObjKey, Object};
-use crate::sim::controller::{key_of, split_key, Controller, Ctx};
+use crate::sim::controller::{key_of, Controller, Ctx};
 use crate::store::{DeleteOptions, Store, WatchEvent};
 use k8s_openapi::api::apps::v1::{ReplicaSet, ReplicaSetCondition, ReplicaSetStatus};
 use k8s_openapi::api::core::v1::Pod;
@@ -23,14 +23,20 @@ impl Controller for ReplicaSetController {
     fn name(&self) -> &'static str {
         "replicaset-controller"
     }
+    fn watches(&self) -> &'static [Kind] {
+        &[Kind::ReplicaSet, Kind::Pod]
+    }
+    fn owns(&self) -> &'static [Kind] {
+        &[Kind::Pod]
+    }
 
-    fn keys_for(&mut self, ev: &WatchEvent, store: &Store, out: &mut Vec<String>) {
+    fn keys_for(&mut self, ev: &WatchEvent, store: &Store, out: &mut Vec<ObjKey>) {
         match ev.object.kind() {
             Kind::ReplicaSet => out.push(key_of(&ev.object)),
             Kind::Pod => {
                 for o in std::iter::once(&ev.object).chain(ev.old.iter()) {
                     if let Some(r) = o.controller_ref().filter(|r| r.kind == "ReplicaSet") {
-                        out.push(format!("{}/{}", o.namespace(), r.name));
+                        out.push(ObjKey::new(Kind::ReplicaSet, o.namespace(), &r.name));
                     }
                 }
                 // An orphan wakes every ReplicaSet whose selector matches it (addPod).
@@ -43,9 +49,8 @@ impl Controller for ReplicaSetController {
         }
     }
 
-    fn sync(&mut self, key: &str, ctx: &mut Ctx) -> Result<(), String> {
-        let (ns, name) = split_key(key);
-        let Some(rs_obj) = ctx.store.get_named(Kind::ReplicaSet, ns, name).cloned() else {
+    fn sync(&mut self, key: &ObjKey, ctx: &mut Ctx) -> Result<(), String> {
+        let Some(rs_obj) = ctx.store.get(key).cloned() else {
             return Ok(());
         };
         let Some(rs) = rs_obj.as_replica_set() else {
@@ -70,7 +75,7 @@ impl Controller for ReplicaSetController {
                 (s.and_then(|s| s.ready_replicas).unwrap_or(0), s.and_then(|s| s.available_replicas).unwrap_or(0));
             let replicas = rs.spec.replicas.unwrap_or(1);
             if manage_err.is_none() && min_ready > 0 && ready == replicas && available != replicas {
-                ctx.requeue_after(i64::from(min_ready) * 1000, key);
+                ctx.requeue_after(i64::from(min_ready) * 1000, key.clone());
             }
         }
         match manage_err {
@@ -132,8 +137,14 @@ fn manage_replicas(ctx: &mut Ctx, rs_obj: &Object, rs: &ReplicaSet, active: &[Rc
         let Some(template) = rs.spec.template.as_ref() else {
             return Ok(());
         };
-        for _ in 0..diff {
+        for n in 0..diff {
             let pod = pod_from_template(template, rs_obj, format!("{}-", rs_obj.name()));
+            ctx.because(format!(
+                "creating pod {} of {diff} for {}: {want} desired, {} exist (at most {BURST_REPLICAS} per sync)",
+                n + 1,
+                rs_obj.name(),
+                active.len()
+            ));
             match ctx.store.create(Object::Pod(pod), ctx.actor) {
                 Ok(created) => {
                     ctx.event(rs_obj, "Normal", "SuccessfulCreate", format!("Created pod: {}", created.name()))
@@ -153,6 +164,12 @@ fn manage_replicas(ctx: &mut Ctx, rs_obj: &Object, rs: &ReplicaSet, active: &[Rc
             let Some(victim) = ctx.store.get(&key).cloned() else {
                 continue;
             };
+            ctx.because(format!(
+                "deleting {} for {}: {want} desired, {} exist; ranked first for deletion (unscheduled, then not ready, then newest)",
+                victim.name(),
+                rs_obj.name(),
+                active.len()
+            ));
             match ctx.store.delete(&key, DeleteOptions::default(), ctx.actor) {
                 Ok(_) => ctx.event(rs_obj, "Normal", "SuccessfulDelete", format!("Deleted pod: {}", victim.name())),
                 Err(e) => {

@@ -1,9 +1,13 @@
-//! The engine loop. `drain` runs every workqueue at the current instant until nothing is
-//! dirty; time then jumps to the next timed event. Nothing reads the wall clock, and
-//! controllers are served round-robin in a fixed order, so a run is reproducible.
+//! The engine loop and the controller registry. Each registered controller declares the
+//! kinds it watches; a watch event reaches only those controllers. `drain` runs every
+//! workqueue at the current instant until nothing is dirty; time then jumps to the next
+//! timed event. Nothing reads the wall clock, and controllers are served round-robin in
+//! registration order, so a run is reproducible. Each sync has an id that the store
+//! stamps on every write it makes.
 
 use crate::api::time::Clock;
-use crate::sim::controller::{Controller, Ctx};
+use crate::api::{Kind, ObjKey};
+use crate::sim::controller::{Constructor, Controller, Ctx};
 use crate::sim::events::Recorder;
 use crate::sim::timers::Timers;
 use crate::sim::workqueue::WorkQueue;
@@ -35,14 +39,47 @@ impl fmt::Display for EngineError {
 pub struct SyncError {
     pub ms: i64,
     pub controller: &'static str,
-    pub key: String,
+    pub key: ObjKey,
     pub message: String,
+}
+
+/// One entry of the registry: how to build the controller, and whether it runs inside
+/// kube-controller-manager (and so restarts with it) or is a component of its own
+/// (scheduler, kubelet).
+#[derive(Clone, Copy)]
+pub struct Registration {
+    pub make: Constructor,
+    pub in_controller_manager: bool,
+}
+
+/// What the app shows of one controller's queue.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QueueView {
+    pub controller: &'static str,
+    pub watches: &'static [Kind],
+    pub owns: &'static [Kind],
+    /// Keys waiting, in processing order.
+    pub waiting: Vec<ObjKey>,
+    /// The key being synced right now, if any.
+    pub processing: Option<ObjKey>,
+    /// Keys retried with back-off after failures: (key, failures).
+    pub retrying: Vec<(ObjKey, u32)>,
+    /// Timed requeues: (due ms, key), soonest first.
+    pub timers: Vec<(i64, ObjKey)>,
+    pub syncs: u64,
 }
 
 pub struct Engine {
     pub store: Store,
+    registry: Vec<Registration>,
     controllers: Vec<Box<dyn Controller>>,
+    /// For each kind, the controllers that watch it.
+    routes: Vec<Vec<usize>>,
     queues: Vec<WorkQueue>,
+    /// Syncs run, per controller.
+    sync_counts: Vec<u64>,
+    processing: Option<(usize, ObjKey)>,
+    next_sync: u64,
     timers: Timers,
     recorder: Recorder,
     /// Bound on syncs within one virtual instant.
@@ -53,12 +90,23 @@ pub struct Engine {
 }
 
 impl Engine {
-    pub fn new(clock: Clock, seed: u64, controllers: Vec<Box<dyn Controller>>) -> Self {
-        let queues = controllers.iter().map(|_| WorkQueue::default()).collect();
+    pub fn new(clock: Clock, seed: u64, registry: Vec<Registration>) -> Self {
+        let controllers: Vec<Box<dyn Controller>> = registry.iter().map(|r| (r.make)()).collect();
+        let mut routes = vec![Vec::new(); Kind::ALL.len()];
+        for (i, c) in controllers.iter().enumerate() {
+            for k in c.watches() {
+                routes[*k as usize].push(i);
+            }
+        }
         Engine {
             store: Store::new(clock, seed),
+            registry,
+            queues: controllers.iter().map(|_| WorkQueue::default()).collect(),
+            sync_counts: vec![0; controllers.len()],
             controllers,
-            queues,
+            routes,
+            processing: None,
+            next_sync: 0,
             timers: Timers::default(),
             recorder: Recorder::default(),
             max_syncs_per_instant: 2_000_000,
@@ -81,13 +129,63 @@ impl Engine {
         self.store.has_pending_watch() || self.queues.iter().any(|q| !q.is_empty())
     }
 
+    /// The registered controllers' names, in registration order.
+    pub fn controller_names(&self) -> Vec<&'static str> {
+        self.controllers.iter().map(|c| c.name()).collect()
+    }
+
+    /// One controller's queue, timers and sync count, by its name.
+    pub fn queue(&self, name: &str) -> Option<QueueView> {
+        let i = self.controllers.iter().position(|c| c.name() == name)?;
+        let c = &self.controllers[i];
+        let mut retrying: Vec<(ObjKey, u32)> = self.queues[i].retrying().map(|(k, n)| (k.clone(), n)).collect();
+        crate::sort::sort(&mut retrying);
+        Some(QueueView {
+            controller: c.name(),
+            watches: c.watches(),
+            owns: c.owns(),
+            waiting: self.queues[i].waiting().cloned().collect(),
+            processing: self.processing.as_ref().filter(|(p, _)| *p == i).map(|(_, k)| k.clone()),
+            retrying,
+            timers: self.timers.of_controller(i),
+            syncs: self.sync_counts[i],
+        })
+    }
+
+    /// Restarts kube-controller-manager: every controller in it loses its memory
+    /// (queues, back-off, timers, expectations, caches) and is built afresh; it then
+    /// re-lists what it watches from the store, as an informer's initial list does, and
+    /// converges from that alone. The scheduler and the kubelet keep running.
+    pub fn restart_controller_manager(&mut self) {
+        for i in 0..self.controllers.len() {
+            if !self.registry[i].in_controller_manager {
+                continue;
+            }
+            self.controllers[i] = (self.registry[i].make)();
+            self.queues[i] = WorkQueue::default();
+            self.sync_counts[i] = 0;
+            self.timers.clear_controller(i);
+            let mut keys = Vec::new();
+            for kind in self.controllers[i].watches() {
+                for o in self.store.list(*kind, None) {
+                    let ev =
+                        crate::store::WatchEvent { kind: crate::store::WatchType::Added, object: o.clone(), old: None };
+                    self.controllers[i].keys_for(&ev, &self.store, &mut keys);
+                }
+            }
+            for k in keys {
+                self.queues[i].add(k);
+            }
+        }
+    }
+
     fn dispatch_watch(&mut self) {
         let events = self.store.drain_watch();
         let mut keys = Vec::new();
         for ev in &events {
-            for (i, c) in self.controllers.iter_mut().enumerate() {
+            for &i in &self.routes[ev.object.kind() as usize] {
                 keys.clear();
-                c.keys_for(ev, &self.store, &mut keys);
+                self.controllers[i].keys_for(ev, &self.store, &mut keys);
                 for k in keys.drain(..) {
                     self.queues[i].add(k);
                 }
@@ -95,12 +193,19 @@ impl Engine {
         }
     }
 
-    fn sync_one(&mut self, i: usize, key: String) {
+    fn sync_one(&mut self, i: usize, key: ObjKey) {
         self.timers.cancel(i, &key);
         let actor = self.controllers[i].name();
+        self.next_sync += 1;
+        self.store.sync = Some(self.next_sync);
+        self.processing = Some((i, key.clone()));
         let mut ctx = Ctx { store: &mut self.store, recorder: &mut self.recorder, actor, after: Vec::new() };
         let result = self.controllers[i].sync(&key, &mut ctx);
         let after = std::mem::take(&mut ctx.after);
+        self.store.sync = None;
+        self.store.forget_reason();
+        self.processing = None;
+        self.sync_counts[i] += 1;
         let now = self.store.clock.now_ms;
         for (delay, k) in after {
             if delay == 0 {

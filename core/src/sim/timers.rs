@@ -3,6 +3,7 @@
 //! requeue its key needs, so syncing a key cancels that key's older timers: a stale
 //! check never drags virtual time forward.
 
+use crate::api::ObjKey;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 
@@ -11,7 +12,7 @@ pub struct Timer {
     pub at_ms: i64,
     pub seq: u64,
     pub controller: usize,
-    pub key: String,
+    pub key: ObjKey,
     epoch: u64,
 }
 
@@ -19,23 +20,42 @@ pub struct Timer {
 pub struct Timers {
     heap: BinaryHeap<Reverse<Timer>>,
     seq: u64,
-    epochs: HashMap<(usize, String), u64>,
+    epochs: HashMap<(usize, ObjKey), u64>,
 }
 
 impl Timers {
-    fn epoch(&self, controller: usize, key: &str) -> u64 {
-        self.epochs.get(&(controller, key.to_string())).copied().unwrap_or(0)
+    fn epoch(&self, controller: usize, key: &ObjKey) -> u64 {
+        self.epochs.get(&(controller, key.clone())).copied().unwrap_or(0)
     }
 
-    pub fn add(&mut self, at_ms: i64, controller: usize, key: String) {
+    pub fn add(&mut self, at_ms: i64, controller: usize, key: ObjKey) {
         self.seq += 1;
         let epoch = self.epoch(controller, &key);
         self.heap.push(Reverse(Timer { at_ms, seq: self.seq, controller, key, epoch }));
     }
 
     /// Drops every pending timer of this key.
-    pub fn cancel(&mut self, controller: usize, key: &str) {
-        *self.epochs.entry((controller, key.to_string())).or_insert(0) += 1;
+    pub fn cancel(&mut self, controller: usize, key: &ObjKey) {
+        *self.epochs.entry((controller, key.clone())).or_insert(0) += 1;
+    }
+
+    /// Drops every timer of one controller (its memory is gone on restart).
+    pub fn clear_controller(&mut self, controller: usize) {
+        let heap = std::mem::take(&mut self.heap);
+        self.heap = heap.into_iter().filter(|Reverse(t)| t.controller != controller).collect();
+        self.epochs.retain(|(c, _), _| *c != controller);
+    }
+
+    /// The live timers of one controller: (due, key), soonest first.
+    pub fn of_controller(&self, controller: usize) -> Vec<(i64, ObjKey)> {
+        let mut out: Vec<(i64, u64, ObjKey)> = self
+            .heap
+            .iter()
+            .filter(|Reverse(t)| t.controller == controller && self.live(t))
+            .map(|Reverse(t)| (t.at_ms, t.seq, t.key.clone()))
+            .collect();
+        crate::sort::sort(&mut out);
+        out.into_iter().map(|(at, _, k)| (at, k)).collect()
     }
 
     fn live(&self, t: &Timer) -> bool {
@@ -91,11 +111,12 @@ mod tests {
 
     #[test]
     fn cancel_drops_older_timers_of_a_key() {
+        let web = ObjKey::new(crate::api::Kind::Deployment, "default", "web");
         let mut t = Timers::default();
-        t.add(600_000, 0, "default/web".into());
-        t.add(5_000, 1, "default/web".into());
-        t.cancel(0, "default/web");
-        t.add(700_000, 0, "default/web".into());
+        t.add(600_000, 0, web.clone());
+        t.add(5_000, 1, web.clone());
+        t.cancel(0, &web);
+        t.add(700_000, 0, web.clone());
         assert_eq!(t.next_at(), Some(5_000));
         assert_eq!(t.pop_due(5_000).len(), 1);
         assert_eq!(t.next_at(), Some(700_000));

@@ -9,8 +9,8 @@ pub mod util;
 
 use super::controller_utils::{controller_ref, controllers_selecting};
 use crate::api::selector::Selector;
-use crate::api::{Kind, Object};
-use crate::sim::controller::{key_of, split_key, Controller, Ctx};
+use crate::api::{Kind, ObjKey, Object};
+use crate::sim::controller::{key_of, Controller, Ctx};
 use crate::store::{Store, WatchEvent};
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 
@@ -23,15 +23,23 @@ impl Controller for DeploymentController {
     fn name(&self) -> &'static str {
         NAME
     }
+    fn watches(&self) -> &'static [Kind] {
+        &[Kind::Deployment, Kind::ReplicaSet, Kind::Pod]
+    }
+    fn owns(&self) -> &'static [Kind] {
+        &[Kind::ReplicaSet]
+    }
 
-    fn keys_for(&mut self, ev: &WatchEvent, store: &Store, out: &mut Vec<String>) {
+    fn keys_for(&mut self, ev: &WatchEvent, store: &Store, out: &mut Vec<ObjKey>) {
         let obj = &ev.object;
         match obj.kind() {
             Kind::Deployment => out.push(key_of(obj)),
             Kind::ReplicaSet => {
                 for o in std::iter::once(obj).chain(ev.old.iter()) {
                     match o.controller_ref() {
-                        Some(r) if r.kind == "Deployment" => out.push(format!("{}/{}", o.namespace(), r.name)),
+                        Some(r) if r.kind == "Deployment" => {
+                            out.push(ObjKey::new(Kind::Deployment, o.namespace(), &r.name))
+                        }
                         Some(_) => {}
                         // An orphan may be adopted by any Deployment whose selector matches it.
                         None => controllers_selecting(store, Kind::Deployment, o, out),
@@ -59,9 +67,8 @@ impl Controller for DeploymentController {
         }
     }
 
-    fn sync(&mut self, key: &str, ctx: &mut Ctx) -> Result<(), String> {
-        let (ns, name) = split_key(key);
-        let Some(d) = ctx.store.get_named(Kind::Deployment, ns, name).and_then(|o| o.as_deployment().cloned()) else {
+    fn sync(&mut self, key: &ObjKey, ctx: &mut Ctx) -> Result<(), String> {
+        let Some(d) = ctx.store.get(key).and_then(|o| o.as_deployment().cloned()) else {
             return Ok(());
         };
         sync_deployment(ctx, d)

@@ -3,7 +3,7 @@
 use super::sync::{calculate_status, Sets};
 use super::util::*;
 use super::write_status;
-use crate::sim::controller::{key_of, Ctx};
+use crate::sim::controller::Ctx;
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentCondition, DeploymentStatus};
 
 /// syncRolloutStatus.
@@ -95,7 +95,11 @@ fn requeue_stuck(ctx: &mut Ctx, d: &Deployment, status: &DeploymentStatus) {
     };
     let deadline_ms = ctx.store.clock.ms_of(from) + i64::from(d.spec.progress_deadline_seconds.unwrap_or(0)) * 1000;
     let due = deadline_ms + 1000 - ctx.now_ms();
-    let key = key_of(&crate::api::Object::Deployment(d.clone()));
+    let key = crate::api::ObjKey::new(
+        crate::api::Kind::Deployment,
+        d.metadata.namespace.as_deref().unwrap_or(""),
+        d.metadata.name.as_deref().unwrap_or(""),
+    );
     ctx.requeue_after(due.max(1), key);
 }
 

@@ -31,6 +31,19 @@ pub fn reconcile_new_replica_set(ctx: &mut Ctx, sets: &mut Sets, d: &Deployment)
         let all: Vec<&ReplicaSet> = sets.all.iter().collect();
         new_rs_new_replicas(d, &all, &new_rs)?
     };
+    let name = new_rs.metadata.name.as_deref().unwrap_or("");
+    let current = replica_count(&sets.all);
+    ctx.because(if target > spec_replicas(&new_rs) {
+        format!(
+            "scaled up {name} from {} to {target}: {} desired + maxSurge {} allows {}, {current} exist",
+            spec_replicas(&new_rs),
+            replicas(d),
+            max_surge(d),
+            replicas(d).saturating_add(max_surge(d))
+        )
+    } else {
+        format!("scaled down {name} from {} to {target}: {} desired", spec_replicas(&new_rs), replicas(d))
+    });
     let (scaled, rs) = scale_rs_and_record(ctx, &new_rs, target, d)?;
     sets.all[ni] = rs;
     Ok(scaled)
@@ -48,6 +61,11 @@ pub fn reconcile_old_replica_sets(ctx: &mut Ctx, sets: &mut Sets, d: &Deployment
     let new_unavailable = sets.new_rs().map(|rs| spec_replicas(rs) - available_replicas(rs)).unwrap_or(0);
     let max_scaled_down = all_pods.saturating_sub(min_available).saturating_sub(new_unavailable);
     if max_scaled_down <= 0 {
+        ctx.note(format!(
+            "not scaling down old replica sets: {all_pods} pods, minimum available is {min_available} (replicas {} - maxUnavailable {}) and {new_unavailable} new pods are unavailable",
+            replicas(d),
+            max_unavailable(d)
+        ));
         return Ok(false);
     }
     let cleaned = cleanup_unhealthy_replicas(ctx, sets, &old_active, d, max_scaled_down)?;
@@ -81,6 +99,11 @@ pub fn cleanup_unhealthy_replicas(
                 rs.metadata.name
             ));
         }
+        ctx.because(format!(
+            "scaled down {} from {spec} to {new_count}: {} of its pods are unavailable (cleanup allows {max_cleanup})",
+            rs.metadata.name.as_deref().unwrap_or(""),
+            spec - available
+        ));
         let (_, updated) = scale_rs_and_record(ctx, &sets.all[i], new_count, d)?;
         sets.all[i] = updated;
         total += scaled_down;
@@ -100,6 +123,11 @@ pub fn scale_down_old_for_rolling_update(
     let counted: Vec<usize> = old.iter().copied().chain(sets.new).collect();
     let available = available_count(counted.iter().map(|&i| &sets.all[i]));
     if available <= min_available {
+        ctx.note(format!(
+            "not scaling down old replica sets: {available} available, minimum available is {min_available} (replicas {} - maxUnavailable {})",
+            replicas(d),
+            max_unavailable(d)
+        ));
         return Ok(0);
     }
     let total_scale_down = available - min_available;
@@ -113,6 +141,13 @@ pub fn scale_down_old_for_rolling_update(
             continue;
         }
         let scale_down = spec.min(total_scale_down - total);
+        ctx.because(format!(
+            "scaled down {} from {spec} to {}: {available} available, minimum available is {min_available} (replicas {} - maxUnavailable {})",
+            sets.all[i].metadata.name.as_deref().unwrap_or(""),
+            spec - scale_down,
+            replicas(d),
+            max_unavailable(d)
+        ));
         let (_, updated) = scale_rs_and_record(ctx, &sets.all[i], spec - scale_down, d)?;
         sets.all[i] = updated;
         total += scale_down;

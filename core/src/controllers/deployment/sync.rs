@@ -57,8 +57,10 @@ pub fn sets_and_sync_revision(
         }
         let rev = copy.metadata.annotations.as_ref().and_then(|a| a.get(REVISION)).cloned().unwrap_or_default();
         let mut needs_update = set_deployment_revision(d, &rev);
+        let has_deadline = has_progress_deadline(d);
         let status = d.status.get_or_insert_with(Default::default);
-        if get_condition(status, "Progressing").is_none() {
+        // Upstream estimates progress only for Deployments with a deadline (getNewReplicaSet).
+        if has_deadline && get_condition(status, "Progressing").is_none() {
             let msg = format!("Found new replica set {:?}", copy.metadata.name.as_deref().unwrap_or(""));
             set_condition(status, new_condition("Progressing", "True", "FoundNewReplicaSet", msg, &ctx.store.now()));
             needs_update = true;
@@ -149,7 +151,7 @@ fn create_new_rs(
         event(ctx, d, "Normal", "ScalingReplicaSet", format!("Scaled up replica set {name} from 0 to {new_replicas}"));
     }
     let mut needs_update = set_deployment_revision(d, new_revision);
-    if !already_existed {
+    if !already_existed && has_progress_deadline(d) {
         let status = d.status.get_or_insert_with(Default::default);
         let msg = format!("Created new replica set {name:?}");
         set_condition(status, new_condition("Progressing", "True", "NewReplicaSetCreated", msg, &ctx.store.now()));
