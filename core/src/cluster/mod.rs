@@ -31,6 +31,8 @@ pub fn registry() -> Vec<Registration> {
         manager(|| Box::new(crate::controllers::namespace::NamespaceController)),
         manager(|| Box::new(node_lifecycle::PodGarbageCollector::default())),
         manager(|| Box::new(node_lifecycle::TaintEvictionController)),
+        manager(|| Box::new(crate::controllers::endpoints::EndpointsController)),
+        manager(|| Box::new(crate::controllers::endpointslice::EndpointSliceController)),
     ]
 }
 

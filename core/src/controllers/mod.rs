@@ -2,6 +2,9 @@
 
 pub mod controller_utils;
 pub mod deployment;
+pub mod endpoints;
+pub mod endpoints_util;
+pub mod endpointslice;
 pub mod gc;
 pub mod namespace;
 pub mod replicaset;

@@ -24,6 +24,7 @@ impl KindDef for Deployment {
     const STATUS_SUBRESOURCE: bool = true;
     const GENERATION: bool = true;
     const GRAPH: Option<GraphPlace> = Some(GraphPlace { column: 0, badge: "DEPLOYMENT" });
+    const DEPRECATED: Option<&'static str> = None;
 
     fn decode(value: &Value) -> Result<Self, DecodeError> {
         shell(value, |metadata, spec| Deployment { metadata, spec: spec.unwrap_or_default(), status: None })

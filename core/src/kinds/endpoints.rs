@@ -16,6 +16,8 @@ impl KindDef for Endpoints {
     const STATUS_SUBRESOURCE: bool = false;
     const GENERATION: bool = false;
     const GRAPH: Option<GraphPlace> = None;
+    const DEPRECATED: Option<&'static str> =
+        Some("v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice");
 
     fn decode(value: &Value) -> Result<Self, DecodeError> {
         crate::api::decode::typed(value)
@@ -103,5 +105,42 @@ pub fn join_host_port(ip: &str, port: i32) -> String {
         format!("[{ip}]:{port}")
     } else {
         format!("{ip}:{port}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use k8s_openapi::api::core::v1::{EndpointAddress, EndpointPort, EndpointSubset};
+
+    fn ep(ips: &[&str], port: Option<i32>) -> Endpoints {
+        Endpoints {
+            subsets: Some(vec![EndpointSubset {
+                addresses: Some(
+                    ips.iter().map(|ip| EndpointAddress { ip: ip.to_string(), ..Default::default() }).collect(),
+                ),
+                not_ready_addresses: None,
+                ports: port.map(|p| vec![EndpointPort { port: p, ..Default::default() }]),
+            }]),
+            ..Default::default()
+        }
+    }
+
+    /// TestPrintEndpoint (pkg/printers/internalversion/printers_test.go).
+    #[test]
+    fn print_endpoints_table() {
+        assert_eq!(format_endpoints(&Endpoints::default()), "<none>");
+        assert_eq!(format_endpoints(&ep(&["1.2.3.4", "5.6.7.8"], None)), "1.2.3.4,5.6.7.8");
+        assert_eq!(format_endpoints(&ep(&["1.2.3.4", "5.6.7.8"], Some(8001))), "1.2.3.4:8001,5.6.7.8:8001");
+        assert_eq!(
+            format_endpoints(&ep(&["1.2.3.4", "5.6.7.8", "9.8.7.6", "6.6.6.6"], Some(8001))),
+            "1.2.3.4:8001,5.6.7.8:8001,9.8.7.6:8001 + 1 more..."
+        );
+        let mut not_ready = ep(&[], Some(80));
+        if let Some(s) = not_ready.subsets.as_mut() {
+            s[0].not_ready_addresses = s[0].addresses.take();
+        }
+        assert_eq!(format_endpoints(&not_ready), "", "subsets with nothing ready print an empty cell");
+        assert_eq!(join_host_port("2001:db8::1", 80), "[2001:db8::1]:80");
     }
 }

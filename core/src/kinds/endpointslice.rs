@@ -16,6 +16,7 @@ impl KindDef for EndpointSlice {
     const STATUS_SUBRESOURCE: bool = false;
     const GENERATION: bool = true;
     const GRAPH: Option<GraphPlace> = None;
+    const DEPRECATED: Option<&'static str> = None;
 
     fn decode(value: &Value) -> Result<Self, DecodeError> {
         crate::api::decode::typed(value)
@@ -94,5 +95,43 @@ fn list_with_more(items: Vec<String>) -> String {
         "<unset>".into()
     } else {
         text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use k8s_openapi::api::discovery::v1::{Endpoint, EndpointPort};
+
+    fn slice(ports: &[i32], endpoints: &[&[&str]]) -> EndpointSlice {
+        EndpointSlice {
+            address_type: "IPv4".into(),
+            ports: Some(ports.iter().map(|p| EndpointPort { port: Some(*p), ..Default::default() }).collect()),
+            endpoints: Some(
+                endpoints
+                    .iter()
+                    .map(|a| Endpoint { addresses: a.iter().map(|s| s.to_string()).collect(), ..Default::default() })
+                    .collect(),
+            ),
+            ..Default::default()
+        }
+    }
+
+    fn cells(s: &EndpointSlice) -> (String, String) {
+        let ports = s.ports.iter().flatten().map(|p| p.port.map_or("*".to_string(), |n| n.to_string())).collect();
+        let addrs = s.endpoints.iter().flatten().flat_map(|e| e.addresses.clone()).collect();
+        (list_with_more(ports), list_with_more(addrs))
+    }
+
+    /// TestPrintEndpointSlice (pkg/printers/internalversion/printers_test.go).
+    #[test]
+    fn print_endpoint_slice_table() {
+        let one = slice(&[80], &[&["10.1.2.3", "2001:db8::1234:5678"]]);
+        assert_eq!(cells(&one), ("80".into(), "10.1.2.3,2001:db8::1234:5678".into()));
+        let two = slice(&[80, 443], &[&["10.1.2.3", "2001:db8::1234:5678"], &["10.2.3.4", "2001:db8::2345:6789"]]);
+        assert_eq!(cells(&two), ("80,443".into(), "10.1.2.3,2001:db8::1234:5678,10.2.3.4 + 1 more...".into()));
+        let many = slice(&[80, 443, 3000, 3001], &[]);
+        assert_eq!(cells(&many).0, "80,443,3000 + 1 more...");
+        assert_eq!(cells(&slice(&[], &[])), ("<unset>".into(), "<unset>".into()));
     }
 }

@@ -15,6 +15,7 @@ impl KindDef for Event {
     const STATUS_SUBRESOURCE: bool = false;
     const GENERATION: bool = false;
     const GRAPH: Option<GraphPlace> = None;
+    const DEPRECATED: Option<&'static str> = None;
 
     fn decode(_value: &Value) -> Result<Self, DecodeError> {
         crate::api::decode::cluster_written("Event")

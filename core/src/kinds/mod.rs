@@ -95,6 +95,8 @@ pub trait KindDef: Resource + Metadata<Ty = ObjectMeta> + Clone + PartialEq + se
     const GENERATION: bool;
     /// The graph column, or None when the graph does not draw the kind.
     const GRAPH: Option<GraphPlace>;
+    /// The API server's deprecation warning for this version, which kubectl prints.
+    const DEPRECATED: Option<&'static str>;
 
     /// Decodes manifest JSON already known to be of this kind.
     fn decode(value: &Value) -> Result<Self, DecodeError>;
@@ -156,6 +158,7 @@ macro_rules! kinds {
             pub fn namespaced(self) -> bool { match self { $(Kind::$variant => <$module::$ty as KindDef>::NAMESPACED),* } }
             pub fn status_subresource(self) -> bool { match self { $(Kind::$variant => <$module::$ty as KindDef>::STATUS_SUBRESOURCE),* } }
             pub fn has_generation(self) -> bool { match self { $(Kind::$variant => <$module::$ty as KindDef>::GENERATION),* } }
+            pub fn deprecated(self) -> Option<&'static str> { match self { $(Kind::$variant => <$module::$ty as KindDef>::DEPRECATED),* } }
             pub fn graph_place(self) -> Option<GraphPlace> { match self { $(Kind::$variant => <$module::$ty as KindDef>::GRAPH),* } }
             pub fn columns(self, wide: bool) -> Vec<&'static str> { match self { $(Kind::$variant => <$module::$ty as KindDef>::columns(wide)),* } }
             /// Decodes a JSON value already known to be of this kind.

@@ -16,6 +16,7 @@ impl KindDef for Namespace {
     const STATUS_SUBRESOURCE: bool = true;
     const GENERATION: bool = false;
     const GRAPH: Option<GraphPlace> = None;
+    const DEPRECATED: Option<&'static str> = None;
 
     fn decode(value: &Value) -> Result<Self, DecodeError> {
         shell(value, |metadata, spec| Namespace { metadata, spec, status: None })

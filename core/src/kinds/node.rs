@@ -22,6 +22,7 @@ impl KindDef for Node {
     const STATUS_SUBRESOURCE: bool = true;
     const GENERATION: bool = false;
     const GRAPH: Option<GraphPlace> = Some(GraphPlace { column: 3, badge: "NODE" });
+    const DEPRECATED: Option<&'static str> = None;
 
     fn decode(value: &Value) -> Result<Self, DecodeError> {
         let quantities = |field: &str| -> Result<Option<BTreeMap<String, Quantity>>, DecodeError> {

@@ -20,6 +20,7 @@ impl KindDef for Pod {
     const STATUS_SUBRESOURCE: bool = true;
     const GENERATION: bool = true;
     const GRAPH: Option<GraphPlace> = Some(GraphPlace { column: 2, badge: "POD" });
+    const DEPRECATED: Option<&'static str> = None;
 
     fn decode(value: &Value) -> Result<Self, DecodeError> {
         shell(value, |metadata, spec| Pod { metadata, spec, status: None })

@@ -13,6 +13,7 @@ impl KindDef for PodDisruptionBudget {
     const STATUS_SUBRESOURCE: bool = true;
     const GENERATION: bool = true;
     const GRAPH: Option<GraphPlace> = None;
+    const DEPRECATED: Option<&'static str> = None;
 
     fn decode(value: &Value) -> Result<Self, DecodeError> {
         crate::api::decode::shell(value, |metadata, spec| Self { metadata, spec, status: None })

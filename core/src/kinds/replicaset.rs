@@ -20,6 +20,7 @@ impl KindDef for ReplicaSet {
     const STATUS_SUBRESOURCE: bool = true;
     const GENERATION: bool = true;
     const GRAPH: Option<GraphPlace> = Some(GraphPlace { column: 1, badge: "REPLICASET" });
+    const DEPRECATED: Option<&'static str> = None;
 
     fn decode(value: &Value) -> Result<Self, DecodeError> {
         shell(value, |metadata, spec| ReplicaSet { metadata, spec: spec.unwrap_or_default(), status: None })

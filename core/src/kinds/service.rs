@@ -18,6 +18,7 @@ impl KindDef for Service {
     const STATUS_SUBRESOURCE: bool = true;
     const GENERATION: bool = false;
     const GRAPH: Option<GraphPlace> = None;
+    const DEPRECATED: Option<&'static str> = None;
 
     fn decode(value: &Value) -> Result<Self, DecodeError> {
         shell(value, |metadata, spec| Service { metadata, spec, status: None })

@@ -13,6 +13,7 @@ impl KindDef for StorageClass {
     const STATUS_SUBRESOURCE: bool = false;
     const GENERATION: bool = false;
     const GRAPH: Option<GraphPlace> = None;
+    const DEPRECATED: Option<&'static str> = None;
 
     fn decode(value: &Value) -> Result<Self, DecodeError> {
         crate::api::decode::typed(value)
