@@ -31,7 +31,7 @@ fn bench(replicas: usize) {
     let mut engine = new_cluster(parse_rfc3339("2026-01-01T00:00:00Z").unwrap(), 1);
     let t0 = Instant::now();
     let r = apply_text(
-        &mut engine,
+        &mut engine.store,
         &format!("{}{}", nodes(node_count), deployment(replicas, "nginx:1.25")),
         "bench",
         "default",
@@ -43,7 +43,7 @@ fn bench(replicas: usize) {
     let records_before = engine.store.trace.len();
     let syncs_before = engine.syncs;
     let t1 = Instant::now();
-    let r = apply_text(&mut engine, &deployment(replicas, "nginx:1.26"), "bench", "default", false);
+    let r = apply_text(&mut engine.store, &deployment(replicas, "nginx:1.26"), "bench", "default", false);
     assert!(r.errors.is_empty());
     engine.settle(3_600_000).expect("rolling update settles");
     let update = t1.elapsed();

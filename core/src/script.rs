@@ -2,6 +2,7 @@
 //! `settle [MAX]`, `#` comments. The CLI and the scenario tests run the same code.
 
 use crate::api::time::parse_duration_ms;
+use crate::kubectl::wait::Wait;
 use crate::kubectl::{self, Files, Output};
 use crate::sim::engine::Engine;
 
@@ -153,6 +154,35 @@ impl Files for LineFiles<'_> {
     }
 }
 
+/// Plays a kubectl wait out in virtual time: the cluster runs from one timed event to
+/// the next until the condition holds or its deadline passes.
+pub fn wait(engine: &mut Engine, mut w: Wait) -> Output {
+    let mut out = Output::default();
+    loop {
+        if let Err(e) = engine.drain() {
+            out.push(Output::err(e.to_string()));
+            return out;
+        }
+        let (printed, done) = w.poll(&engine.store);
+        out.push(printed);
+        if done {
+            return out;
+        }
+        match engine.next_event_ms() {
+            Some(at) if at <= w.deadline_ms => {
+                if let Err(e) = engine.step() {
+                    out.push(Output::err(e.to_string()));
+                    return out;
+                }
+            }
+            _ => {
+                out.push(Wait::timed_out());
+                return out;
+            }
+        }
+    }
+}
+
 /// Runs each line, handing every line's output to `emit` as it is produced.
 pub fn run(
     engine: &mut Engine,
@@ -163,7 +193,20 @@ pub fn run(
     for line in lines {
         let refused_before = engine.store.limit_refusals;
         let mut out = match &line.step {
-            Step::Kubectl { args, stdin } => kubectl::run(engine, args, &LineFiles { stdin: stdin.as_deref(), read }),
+            Step::Kubectl { args, stdin } => {
+                let reply = kubectl::run(&mut engine.store, args, &LineFiles { stdin: stdin.as_deref(), read });
+                let mut out = reply.output;
+                match reply.wait {
+                    Some(w) => out.push(wait(engine, w)),
+                    // The controllers' immediate reactions at this instant run before the next line.
+                    None => {
+                        if let Err(e) = engine.drain() {
+                            out.push(Output::err(e.to_string()));
+                        }
+                    }
+                }
+                out
+            }
             Step::Advance(ms) => match engine.advance(*ms) {
                 Ok(()) => Output::default(),
                 Err(e) => Output::err(e.to_string()),

@@ -204,7 +204,7 @@ impl Session {
         if !self.errors.is_empty() || self.halted.is_some() {
             return false;
         }
-        let result = apply_text(&mut self.engine, &self.text, SOURCE, NAMESPACE, true);
+        let result = apply_text(&mut self.engine.store, &self.text, SOURCE, NAMESPACE, true);
         self.apply_output = format!("{}{}", result.output.stdout, result.output.stderr);
         self.apply_errors = result.errors;
         self.applied = Some(self.text.clone());

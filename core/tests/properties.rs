@@ -72,7 +72,7 @@ proptest! {
         let mangled = format!("{}{}{}", &base[..cut], junk, &base[cut..]);
         if let Ok(objs) = kubeloop::manifest::parse(&mangled) {
             let mut engine = kubeloop::cluster::new_cluster(kubeloop::api::time::parse_rfc3339("2026-01-01T00:00:00Z").unwrap(), 0);
-            let _ = kubeloop::kubectl::apply::apply_objects(&mut engine, objs, "-", "default", true);
+            let _ = kubeloop::kubectl::apply::apply_objects(&mut engine.store, objs, "-", "default", true);
             let _ = engine.settle(120_000);
         }
     }

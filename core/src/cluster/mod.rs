@@ -22,6 +22,7 @@ fn component(make: fn() -> Box<dyn Controller>) -> Registration {
 /// Adding a controller is one line here.
 pub fn registry() -> Vec<Registration> {
     vec![
+        component(|| Box::new(nodes::DefaultNodes)),
         manager(|| Box::new(DeploymentController)),
         manager(|| Box::new(ReplicaSetController)),
         manager(|| Box::new(GarbageCollector)),

@@ -189,3 +189,47 @@ pub fn node_ready(n: &Node) -> bool {
 pub fn node_index(store: &Store, name: &str) -> usize {
     store.list(Kind::Node, None).position(|n| n.name() == name).unwrap_or(0)
 }
+
+/// The made-up default nodes give way to the input's own nodes, as long as nothing runs
+/// on them yet; later, the input's nodes join them. (kubeloop's own component: a real
+/// cluster has no default nodes.)
+#[derive(Default)]
+pub struct DefaultNodes;
+
+pub fn is_default_node(n: &Object) -> bool {
+    n.meta().annotations.as_ref().is_some_and(|a| a.contains_key(DEFAULT_NODE_ANNOTATION))
+}
+
+impl Controller for DefaultNodes {
+    fn name(&self) -> &'static str {
+        "kubeloop"
+    }
+    fn watches(&self) -> &'static [Kind] {
+        &[Kind::Node]
+    }
+    fn owns(&self) -> &'static [Kind] {
+        &[Kind::Node]
+    }
+
+    fn keys_for(&mut self, ev: &WatchEvent, _store: &Store, out: &mut Vec<crate::api::ObjKey>) {
+        if ev.kind == WatchType::Added && !is_default_node(&ev.object) {
+            out.push(ev.object.key());
+        }
+    }
+
+    fn sync(&mut self, key: &crate::api::ObjKey, ctx: &mut Ctx) -> Result<(), String> {
+        let defaults: Vec<crate::api::ObjKey> =
+            ctx.store.list(Kind::Node, None).filter(|n| is_default_node(n)).map(|n| n.key()).collect();
+        if defaults.is_empty() || defaults.iter().any(|k| ctx.store.pods_on_node(&k.name).next().is_some()) {
+            return Ok(());
+        }
+        for k in defaults {
+            ctx.because(format!("removing default node {}: the input brings its own nodes ({})", k.name, key.name));
+            match ctx.store.delete(&k, crate::store::DeleteOptions::default(), ctx.actor) {
+                Ok(_) | Err(crate::store::ApiError::NotFound { .. }) => {}
+                Err(e) => return Err(e.to_string()),
+            }
+        }
+        Ok(())
+    }
+}

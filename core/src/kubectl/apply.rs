@@ -5,7 +5,6 @@ use super::{Args, Files, Output};
 use crate::api::{Kind, ObjKey, Object};
 use crate::cluster::nodes::DEFAULT_NODE_ANNOTATION;
 use crate::manifest::{self, ManifestError, ManifestObject};
-use crate::sim::engine::Engine;
 use crate::store::{ApiError, DeleteOptions, Store};
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
@@ -19,9 +18,49 @@ pub struct ApplyResult {
     pub errors: Vec<ManifestError>,
 }
 
-pub fn apply(engine: &mut Engine, args: &Args, files: &dyn Files) -> Output {
+/// `--dry-run`: none, client (nothing sent; kubectl only computes what it would send),
+/// or server (the API server runs its whole pipeline and stores nothing).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DryRun {
+    None,
+    Client,
+    Server,
+}
+
+impl DryRun {
+    /// GetDryRunStrategy: `--dry-run` alone is the deprecated spelling of client.
+    pub fn from_args(args: &Args) -> Result<(DryRun, Option<String>), String> {
+        match args.get(&["dry-run"]) {
+            None | Some("none") => Ok((DryRun::None, None)),
+            Some("client") => Ok((DryRun::Client, None)),
+            Some("server") => Ok((DryRun::Server, None)),
+            Some("true") => Ok((
+                DryRun::Client,
+                Some("W0000 --dry-run is deprecated and can be replaced with --dry-run=client.\n".into()),
+            )),
+            Some(other) => {
+                Err(format!("error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."))
+            }
+        }
+    }
+
+    /// What kubectl appends to each line it prints.
+    fn suffix(self) -> &'static str {
+        match self {
+            DryRun::None => "",
+            DryRun::Client => " (dry run)",
+            DryRun::Server => " (server dry run)",
+        }
+    }
+}
+
+pub fn apply(store: &mut Store, args: &Args, files: &dyn Files) -> Output {
     let Some(path) = args.get(&["f", "filename"]) else {
         return Output::err("error: must specify one of -f and -k");
+    };
+    let (dry_run, warning) = match DryRun::from_args(args) {
+        Ok(d) => d,
+        Err(e) => return Output::err(e),
     };
     let text = match files.read(path) {
         Ok(t) => t,
@@ -59,14 +98,18 @@ pub fn apply(engine: &mut Engine, args: &Args, files: &dyn Files) -> Output {
         }
     }
     let source = if path == "-" { "STDIN" } else { path };
-    apply_selected(engine, objs, source, &args.namespace(), prune.as_ref()).output
+    let mut out = apply_selected(store, objs, source, &args.namespace(), prune.as_ref(), dry_run).output;
+    if let Some(w) = warning {
+        out.stderr.insert_str(0, &w);
+    }
+    out
 }
 
 /// Applies a whole manifest stream, pruning (with `prune`) every previously applied
 /// object it lacks; on a parse error nothing is applied.
-pub fn apply_text(engine: &mut Engine, text: &str, source: &str, namespace: &str, prune: bool) -> ApplyResult {
+pub fn apply_text(store: &mut Store, text: &str, source: &str, namespace: &str, prune: bool) -> ApplyResult {
     match manifest::parse(text) {
-        Ok(objs) => apply_objects(engine, objs, source, namespace, prune),
+        Ok(objs) => apply_objects(store, objs, source, namespace, prune),
         Err(errors) => parse_failure(errors, source),
     }
 }
@@ -81,29 +124,29 @@ fn parse_failure(errors: Vec<ManifestError>, source: &str) -> ApplyResult {
 }
 
 pub fn apply_objects(
-    engine: &mut Engine,
+    store: &mut Store,
     objs: Vec<ManifestObject>,
     source: &str,
     namespace: &str,
     prune: bool,
 ) -> ApplyResult {
-    apply_selected(engine, objs, source, namespace, prune.then_some(&None))
+    apply_selected(store, objs, source, namespace, prune.then_some(&None), DryRun::None)
 }
 
 /// Applies objects; `prune` deletes previously applied objects (matching the selector,
 /// if one is given) that the set lacks.
 fn apply_selected(
-    engine: &mut Engine,
+    store: &mut Store,
     objs: Vec<ManifestObject>,
     source: &str,
     namespace: &str,
     prune: Option<&Option<crate::api::selector::Selector>>,
+    dry_run: DryRun,
 ) -> ApplyResult {
     let mut result = ApplyResult::default();
     let mut applied: BTreeSet<ObjKey> = BTreeSet::new();
-    if objs.iter().any(|m| m.object.kind() == Kind::Node) {
-        remove_default_nodes(engine);
-    }
+    // A dry run meets the namespaces the stream creates before its later documents.
+    let mut namespaces: BTreeSet<String> = BTreeSet::new();
     for m in &objs {
         let mut obj = m.object.clone();
         if obj.kind().namespaced() && obj.namespace().is_empty() {
@@ -112,7 +155,28 @@ fn apply_selected(
         applied.insert(obj.key());
         let attempt = match missing_selector(m, &obj) {
             Some(errors) => Err(ApiError::Invalid { kind: obj.kind(), name: obj.name().to_string(), errors }),
-            None => apply_one(engine, obj),
+            None => match dry_run {
+                DryRun::None => apply_one(store, obj),
+                _ => {
+                    if obj.kind() == Kind::Namespace {
+                        namespaces.insert(obj.name().to_string());
+                    }
+                    let label = format!("{}/{}", obj.kind().resource_singular(), obj.name());
+                    let planned = if dry_run == DryRun::Server {
+                        dry_run_one(store, obj, &namespaces)
+                    } else {
+                        plan_one(store, obj)
+                    };
+                    planned.map(|p| {
+                        let verb = match p {
+                            Planned::Create(_) => "created",
+                            Planned::Update { .. } => "configured",
+                            Planned::Unchanged => "unchanged",
+                        };
+                        format!("{label} {verb}{}\n", dry_run.suffix())
+                    })
+                }
+            },
         };
         match attempt {
             Ok(line) => result.output.stdout.push_str(&line),
@@ -147,15 +211,16 @@ fn apply_selected(
         let stale: Vec<ObjKey> = Kind::ALL
             .iter()
             .filter(|k| **k != Kind::Event)
-            .flat_map(|k| engine.store.list(*k, None))
+            .flat_map(|k| store.list(*k, None))
             .filter(|o| o.meta().annotations.as_ref().is_some_and(|a| a.contains_key(LAST_APPLIED)) && !o.is_deleting())
             .filter(|o| selector.as_ref().is_none_or(|s| s.matches(o.labels())))
             .map(|o| o.key())
             .filter(|k| !applied.contains(k))
             .collect();
         for key in stale {
-            if engine.store.delete(&key, DeleteOptions::default(), "kubectl").is_ok() {
-                result.output.stdout.push_str(&format!("{}/{} pruned\n", key.kind.resource_singular(), key.name));
+            if dry_run != DryRun::None || store.delete(&key, DeleteOptions::default(), "kubectl").is_ok() {
+                let (kind, name, suffix) = (key.kind.resource_singular(), &key.name, dry_run.suffix());
+                result.output.stdout.push_str(&format!("{kind}/{name} pruned{suffix}\n"));
             }
         }
     }
@@ -210,8 +275,6 @@ pub fn check_objects(store: &Store, objs: &[ManifestObject], namespace: &str) ->
     errors
 }
 
-/// The made-up default nodes give way to the input's nodes, as long as nothing runs on
-/// them yet; later, the input's nodes join them.
 /// A workload written without `spec.selector`: upstream validates a nil selector as
 /// Required, and as matching nothing (so the template labels never match). Typed
 /// decoding cannot tell nil from `{}`, so the manifest itself is asked.
@@ -244,21 +307,6 @@ fn missing_selector(m: &ManifestObject, obj: &Object) -> Option<Vec<crate::valid
             .filter(|e| e.path != "spec.selector" && e.path != "spec.template.metadata.labels"),
     );
     Some(errors)
-}
-
-fn remove_default_nodes(engine: &mut Engine) {
-    let defaults: Vec<ObjKey> =
-        engine.store.list(Kind::Node, None).filter(|n| is_default_node(n)).map(|n| n.key()).collect();
-    if defaults.iter().any(|k| engine.store.pods_on_node(&k.name).next().is_some()) {
-        return;
-    }
-    for k in defaults {
-        let _ = engine.store.delete(&k, DeleteOptions::default(), "kubeloop");
-    }
-}
-
-fn is_default_node(n: &Object) -> bool {
-    n.meta().annotations.as_ref().is_some_and(|a| a.contains_key(DEFAULT_NODE_ANNOTATION))
 }
 
 /// The manifest as kubectl records it in last-applied-configuration.
@@ -313,7 +361,7 @@ fn plan_one(store: &Store, obj: Object) -> Result<Planned, ApiError> {
     let mut merged = kind.decode(&merged).map_err(|(path, msg)| ApiError::BadRequest(format!("{path}: {msg}")))?;
     merged.keep_status(&live);
     merged.set_defaults();
-    if is_default_node(&merged) {
+    if crate::cluster::nodes::is_default_node(&merged) {
         // The user's own Node by that name is no longer a made-up default.
         if let Some(a) = merged.meta_mut().annotations.as_mut() {
             a.remove(DEFAULT_NODE_ANNOTATION);
@@ -340,15 +388,15 @@ fn dry_run_one(store: &Store, obj: Object, namespaces: &BTreeSet<String>) -> Res
     Ok(planned)
 }
 
-fn apply_one(engine: &mut Engine, obj: Object) -> Result<String, ApiError> {
+fn apply_one(store: &mut Store, obj: Object) -> Result<String, ApiError> {
     let label = format!("{}/{}", obj.kind().resource_singular(), obj.name());
-    match plan_one(&engine.store, obj)? {
+    match plan_one(store, obj)? {
         Planned::Create(obj) => {
-            engine.store.create(obj, "kubectl")?;
+            store.create(obj, "kubectl")?;
             Ok(format!("{label} created\n"))
         }
         Planned::Update { merged, .. } => {
-            engine.store.update(merged, "kubectl")?;
+            store.update(merged, "kubectl")?;
             Ok(format!("{label} configured\n"))
         }
         Planned::Unchanged => Ok(format!("{label} unchanged\n")),

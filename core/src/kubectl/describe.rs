@@ -6,18 +6,18 @@ use super::table::{human_duration, tabwrite};
 use super::{resource_and_name, Args, Output};
 use crate::api::{Kind, Object};
 use crate::kinds::View;
-use crate::sim::engine::Engine;
+use crate::store::Store;
 use k8s_openapi::api::core::v1::{Container, ContainerState, ContainerStatus, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use std::collections::BTreeMap;
 
-pub fn describe(engine: &Engine, args: &Args) -> Output {
+pub fn describe(store: &Store, args: &Args) -> Output {
     let targets: Vec<std::rc::Rc<Object>> = match args.positional.as_slice() {
         [only] if !only.contains('/') => {
             let Some(kind) = Kind::from_arg(only) else { return Output::err(super::unknown_type(only)) };
             let ns = args.namespace();
-            let found: Vec<_> = engine.store.list(kind, kind.namespaced().then_some(ns.as_str())).cloned().collect();
+            let found: Vec<_> = store.list(kind, kind.namespaced().then_some(ns.as_str())).cloned().collect();
             if found.is_empty() {
                 return Output::err(format!("No resources found in {ns} namespace."));
             }
@@ -29,7 +29,7 @@ pub fn describe(engine: &Engine, args: &Args) -> Output {
                 Err(e) => return Output::err(e),
             };
             let ns = if kind.namespaced() { args.namespace() } else { String::new() };
-            match engine.store.get_named(kind, &ns, &name) {
+            match store.get_named(kind, &ns, &name) {
                 Some(o) => vec![o.clone()],
                 None => {
                     return Output::err(format!(
@@ -43,7 +43,7 @@ pub fn describe(engine: &Engine, args: &Args) -> Output {
     let mut text = Vec::new();
     for obj in targets {
         let mut w = Writer::default();
-        obj.describe(&View::new(&engine.store), &mut w);
+        obj.describe(&View::new(store), &mut w);
         text.push(w.finish());
     }
     Output::out(text.join("\n\n"))

@@ -4,11 +4,11 @@ use super::table::{get_table, human_duration};
 use super::{unknown_type, Args, Output};
 use crate::api::selector::Selector;
 use crate::api::{pod, Kind, Object};
-use crate::sim::engine::Engine;
+use crate::store::Store;
 use serde_json::{json, Value};
 use std::rc::Rc;
 
-pub fn get(engine: &mut Engine, args: &Args) -> Output {
+pub fn get(store: &mut Store, args: &Args) -> Output {
     let Some(types) = args.positional.first() else {
         return Output::err("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.");
     };
@@ -61,7 +61,7 @@ pub fn get(engine: &mut Engine, args: &Args) -> Output {
     let all_ns = args.has(&["A", "all-namespaces"]);
     let ns = args.namespace();
     let output = args.get(&["o", "output"]).unwrap_or("");
-    let store = &engine.store;
+    let store = store;
     let mut out = Output::default();
     let mut groups: Vec<(Kind, Vec<Rc<Object>>)> = Vec::new();
     for (kind, name) in &wanted {
@@ -130,7 +130,7 @@ pub fn get(engine: &mut Engine, args: &Args) -> Output {
     let wide = output == "wide";
     let show_labels = args.has(&["show-labels"]);
     let no_headers = args.has(&["no-headers"]);
-    let view = crate::kinds::View::new(&engine.store);
+    let view = crate::kinds::View::new(store);
     let mut printed_any = false;
     for (kind, objs) in &groups {
         if objs.is_empty() {

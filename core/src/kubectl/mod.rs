@@ -7,10 +7,11 @@ pub mod get;
 pub mod mutate;
 pub mod rollout;
 pub mod table;
+pub mod wait;
 pub mod yaml_out;
 
 use crate::api::Kind;
-use crate::sim::engine::Engine;
+use crate::store::Store;
 use std::collections::BTreeMap;
 
 /// What a command printed.
@@ -143,7 +144,7 @@ pub fn unknown_type(t: &str) -> String {
 /// Flags each command understands; anything else is refused, never silently ignored.
 fn allowed_flags(verb: &str, sub: Option<&str>) -> &'static [&'static str] {
     match (verb, sub) {
-        ("apply", _) => &["f", "filename", "prune", "all", "l", "selector"],
+        ("apply", _) => &["f", "filename", "prune", "all", "l", "selector", "dry-run"],
         ("get", _) => {
             &["l", "selector", "o", "output", "A", "all-namespaces", "show-labels", "no-headers", "ignore-not-found"]
         }
@@ -178,32 +179,28 @@ fn check_flags(verb: &str, args: &Args) -> Result<(), String> {
     Ok(())
 }
 
-/// Runs one kubectl command line (without the leading `kubectl`).
-pub fn run(engine: &mut Engine, tokens: &[String], files: &dyn Files) -> Output {
+/// Runs one kubectl command line (without the leading `kubectl`) against the API server.
+/// kubectl neither validates nor moves time: a command that waits (`rollout status`,
+/// `delete`) hands back its condition for whoever drives virtual time.
+pub fn run(store: &mut Store, tokens: &[String], files: &dyn Files) -> wait::Reply {
     let Some((verb, rest)) = tokens.split_first() else {
-        return Output::err("error: no command given (try: apply, get, set image, scale, rollout, delete)");
+        return Output::err("error: no command given (try: apply, get, set image, scale, rollout, delete)").into();
     };
     let args = match Args::parse(rest) {
         Ok(a) => a,
-        Err(e) => return Output::err(format!("error: {e}")),
+        Err(e) => return Output::err(format!("error: {e}")).into(),
     };
     if let Err(e) = check_flags(verb, &args) {
-        return Output::err(e);
+        return Output::err(e).into();
     }
-    let out = match verb.as_str() {
-        "apply" => apply::apply(engine, &args, files),
-        "get" => get::get(engine, &args),
-        "set" => mutate::set(engine, &args),
-        "scale" => mutate::scale(engine, &args),
-        "delete" => mutate::delete(engine, &args, files),
-        "describe" => describe::describe(engine, &args),
-        "rollout" => rollout::rollout(engine, &args),
-        other => Output::err(format!("error: unknown command \"{other}\" for \"kubectl\" (kubeloop supports apply, get, describe, set image, scale, rollout, delete)")),
-    };
-    if let Err(e) = engine.drain() {
-        let mut out = out;
-        out.push(Output::err(e.to_string()));
-        return out;
+    match verb.as_str() {
+        "apply" => apply::apply(store, &args, files).into(),
+        "get" => get::get(store, &args).into(),
+        "set" => mutate::set(store, &args).into(),
+        "scale" => mutate::scale(store, &args).into(),
+        "delete" => mutate::delete(store, &args, files),
+        "describe" => describe::describe(store, &args).into(),
+        "rollout" => rollout::rollout(store, &args),
+        other => Output::err(format!("error: unknown command \"{other}\" for \"kubectl\" (kubeloop supports apply, get, describe, set image, scale, rollout, delete)")).into(),
     }
-    out
 }

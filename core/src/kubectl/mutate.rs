@@ -1,9 +1,10 @@
 //! `kubectl set image`, `scale` and `delete`.
 
+use super::wait::{Condition, Reply, Wait};
 use super::{resource_and_name, unknown_type, Args, Files, Output};
 use crate::api::{Kind, ObjKey};
 use crate::manifest;
-use crate::sim::engine::Engine;
+use crate::store::Store;
 use crate::store::{DeleteOptions, Propagation};
 
 fn not_found(kind: Kind, name: &str) -> Output {
@@ -11,7 +12,7 @@ fn not_found(kind: Kind, name: &str) -> Output {
 }
 
 /// `kubectl set image deployment/NAME CONTAINER=IMAGE ...`.
-pub fn set(engine: &mut Engine, args: &Args) -> Output {
+pub fn set(store: &mut Store, args: &Args) -> Output {
     match args.positional.first().map(String::as_str) {
         Some("image") => {}
         Some(other) => {
@@ -32,7 +33,7 @@ pub fn set(engine: &mut Engine, args: &Args) -> Output {
         Err(e) => return Output::err(e),
     };
     let ns = args.namespace();
-    let Some(live) = engine.store.get_named(kind, &ns, &name).cloned() else {
+    let Some(live) = store.get_named(kind, &ns, &name).cloned() else {
         return not_found(kind, &name);
     };
     let mut obj = (*live).clone();
@@ -56,14 +57,14 @@ pub fn set(engine: &mut Engine, args: &Args) -> Output {
     if obj == *live {
         return Output::default();
     }
-    match engine.store.update(obj, "kubectl") {
+    match store.update(obj, "kubectl") {
         Ok(_) => Output::out(format!("{}/{name} image updated\n", kind.resource_singular())),
         Err(e) => Output::err(e.to_string()),
     }
 }
 
 /// `kubectl scale deployment/NAME --replicas=N`.
-pub fn scale(engine: &mut Engine, args: &Args) -> Output {
+pub fn scale(store: &mut Store, args: &Args) -> Output {
     let replicas = args.get(&["replicas"]).and_then(|r| r.parse::<i32>().ok()).filter(|r| *r >= 0);
     let Some(replicas) = replicas else {
         return Output::err(
@@ -75,7 +76,7 @@ pub fn scale(engine: &mut Engine, args: &Args) -> Output {
         Err(e) => return Output::err(e),
     };
     let ns = args.namespace();
-    let Some(live) = engine.store.get_named(kind, &ns, &name).cloned() else {
+    let Some(live) = store.get_named(kind, &ns, &name).cloned() else {
         return not_found(kind, &name);
     };
     if let Some(expected) = args.get(&["current-replicas"]).and_then(|v| v.parse::<i32>().ok()).filter(|v| *v >= 0) {
@@ -88,22 +89,22 @@ pub fn scale(engine: &mut Engine, args: &Args) -> Output {
     if !obj.set_replicas(replicas) {
         return Output::err(format!("error: no objects passed to scale ({} have no scale subresource)", kind.plural()));
     }
-    match engine.store.update(obj, "kubectl") {
+    match store.update(obj, "kubectl") {
         Ok(_) => Output::out(format!("{}/{name} scaled\n", kind.resource_singular())),
         Err(e) => Output::err(e.to_string()),
     }
 }
 
 /// `kubectl delete TYPE NAME|TYPE/NAME|-f FILE [--cascade=...] [--grace-period=N] [--wait=false]`.
-pub fn delete(engine: &mut Engine, args: &Args, files: &dyn Files) -> Output {
+pub fn delete(store: &mut Store, args: &Args, files: &dyn Files) -> Reply {
     let propagation = match args.get(&["cascade"]).unwrap_or("background") {
         "background" | "true" => Propagation::Background,
         "foreground" => Propagation::Foreground,
         "orphan" | "false" => Propagation::Orphan,
         other => {
-            return Output::err(format!(
+            return Reply::from(Output::err(format!(
                 "error: invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\""
-            ))
+            )))
         }
     };
     let grace = match args.get(&["grace-period"]).map(str::parse::<i64>) {
@@ -117,7 +118,7 @@ pub fn delete(engine: &mut Engine, args: &Args, files: &dyn Files) -> Output {
     if let Some(path) = args.get(&["f", "filename"]) {
         let text = match files.read(path) {
             Ok(t) => t,
-            Err(e) => return Output::err(format!("error: {e}")),
+            Err(e) => return Reply::from(Output::err(format!("error: {e}"))),
         };
         match manifest::parse(&text) {
             Ok(objs) => keys.extend(objs.iter().map(|m| {
@@ -130,9 +131,9 @@ pub fn delete(engine: &mut Engine, args: &Args, files: &dyn Files) -> Output {
                 ObjKey::new(o.kind(), &n, o.name())
             })),
             Err(errs) => {
-                return Output::err(
+                return Reply::from(Output::err(
                     errs.iter().map(|e| format!("error: error parsing {path}: {e}")).collect::<Vec<_>>().join("\n"),
-                )
+                ))
             }
         }
     } else if args.positional.first().is_some_and(|p| p.contains('/')) {
@@ -141,24 +142,24 @@ pub fn delete(engine: &mut Engine, args: &Args, files: &dyn Files) -> Output {
                 continue;
             };
             let Some(kind) = Kind::from_arg(k) else {
-                return Output::err(unknown_type(k));
+                return Reply::from(Output::err(unknown_type(k)));
             };
             keys.push(ObjKey::new(kind, if kind.namespaced() { &ns } else { "" }, n));
         }
     } else {
         let Some(t) = args.positional.first() else {
-            return Output::err("error: You must provide one or more resources by argument or filename.");
+            return Reply::from(Output::err("error: You must provide one or more resources by argument or filename."));
         };
         let Some(kind) = Kind::from_arg(t) else {
-            return Output::err(unknown_type(t));
+            return Reply::from(Output::err(unknown_type(t)));
         };
         let names = &args.positional[1..];
         if names.is_empty() && !args.has(&["all"]) {
-            return Output::err("error: resource(s) were provided, but no name was specified");
+            return Reply::from(Output::err("error: resource(s) were provided, but no name was specified"));
         }
         let scope = if kind.namespaced() { ns.as_str() } else { "" };
         if args.has(&["all"]) {
-            keys.extend(engine.store.list(kind, Some(scope)).map(|o| o.key()));
+            keys.extend(store.list(kind, Some(scope)).map(|o| o.key()));
         }
         keys.extend(names.iter().map(|n| ObjKey::new(kind, scope, n)));
     }
@@ -166,7 +167,7 @@ pub fn delete(engine: &mut Engine, args: &Args, files: &dyn Files) -> Output {
     let opts = DeleteOptions { grace_period_seconds: grace, propagation: Some(propagation) };
     let mut deleted = Vec::new();
     for key in keys {
-        match engine.store.delete(&key, opts, "kubectl") {
+        match store.delete(&key, opts, "kubectl") {
             Ok(obj) => {
                 let op = if grace == Some(0) { "force deleted" } else { "deleted" };
                 out.stdout.push_str(&format!("{} {:?} {op}\n", key.kind.resource_singular(), key.name));
@@ -176,30 +177,9 @@ pub fn delete(engine: &mut Engine, args: &Args, files: &dyn Files) -> Output {
         }
     }
     // kubectl delete waits (--wait=true) until the objects are gone.
-    if args.get(&["wait"]) != Some("false") && !deleted.is_empty() {
-        let deadline = engine.now_ms() + 3_600_000;
-        loop {
-            if let Err(e) = engine.drain() {
-                out.push(Output::err(e.to_string()));
-                break;
-            }
-            // Waits on the uid: a controller may recreate an object with the same name.
-            if deleted.iter().all(|(k, uid)| engine.store.get(k).is_none_or(|o| o.uid() != uid)) {
-                break;
-            }
-            match engine.next_event_ms() {
-                Some(at) if at <= deadline => {
-                    if let Err(e) = engine.step() {
-                        out.push(Output::err(e.to_string()));
-                        break;
-                    }
-                }
-                _ => {
-                    out.push(Output::err("error: timed out waiting for the condition"));
-                    break;
-                }
-            }
-        }
-    }
-    out
+    let wait = (args.get(&["wait"]) != Some("false") && !deleted.is_empty()).then(|| Wait {
+        condition: Condition::Deleted { objects: deleted },
+        deadline_ms: store.clock.now_ms.saturating_add(3_600_000),
+    });
+    Reply { output: out, wait }
 }

@@ -1,18 +1,42 @@
 //! `kubectl rollout status|history|undo|pause|resume|restart` for Deployments
 //! (kubectl/pkg/polymorphichelpers: rollout_status.go, history.go, rollback.go).
 
+use super::wait::{Condition, Reply, Wait};
 use super::{resource_and_name, Args, Output};
 use crate::api::{Kind, Object};
 use crate::controllers::deployment::util::{
     equal_ignore_hash, revision, DESIRED_REPLICAS, MAX_REPLICAS, POD_TEMPLATE_HASH, REVISION, REVISION_HISTORY,
 };
-use crate::sim::engine::Engine;
+use crate::store::Store;
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use std::collections::BTreeMap;
 
 const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
 
-pub fn rollout(engine: &mut Engine, args: &Args) -> Output {
+pub fn rollout(store: &mut Store, args: &Args) -> Reply {
+    match args.positional.first().map(String::as_str) {
+        Some("status") => {}
+        _ => return run(store, args).into(),
+    }
+    let (kind, name) = match resource_and_name(&args.positional[1..]) {
+        Ok(v) => v,
+        Err(e) => return Output::err(e).into(),
+    };
+    if kind != Kind::Deployment {
+        return Output::err(format!("error: kubeloop supports rollout for deployments only (got {})", kind.plural()))
+            .into();
+    }
+    let ns = args.namespace();
+    if store.get_named(kind, &ns, &name).is_none() {
+        return Output::err(format!("Error from server (NotFound): deployments.apps {name:?} not found")).into();
+    }
+    match status(store, args, &ns, &name) {
+        Ok(wait) => Reply { output: Output::default(), wait: Some(wait) },
+        Err(out) => out.into(),
+    }
+}
+
+fn run(store: &mut Store, args: &Args) -> Output {
     let Some((sub, rest)) = args.positional.split_first() else {
         return Output::err("error: you must specify a subcommand: status, history, undo, pause, resume, restart");
     };
@@ -24,14 +48,13 @@ pub fn rollout(engine: &mut Engine, args: &Args) -> Output {
         return Output::err(format!("error: kubeloop supports rollout for deployments only (got {})", kind.plural()));
     }
     let ns = args.namespace();
-    let Some(d) = engine.store.get_named(kind, &ns, &name).and_then(|o| o.as_deployment().cloned()) else {
+    let Some(d) = store.get_named(kind, &ns, &name).and_then(|o| o.as_deployment().cloned()) else {
         return Output::err(format!("Error from server (NotFound): deployments.apps {name:?} not found"));
     };
     let label = format!("deployment.apps/{name}");
     match sub.as_str() {
-        "status" => status(engine, args, &ns, &name),
-        "history" => history(engine, &d, &label, args),
-        "undo" => undo(engine, d, &label, args),
+        "history" => history(store, &d, &label, args),
+        "undo" => undo(store, d, &label, args),
         "pause" | "resume" => {
             let pause = sub == "pause";
             if (d.spec.paused == Some(true)) == pause {
@@ -43,7 +66,7 @@ pub fn rollout(engine: &mut Engine, args: &Args) -> Output {
             }
             let mut d = d;
             d.spec.paused = pause.then_some(true);
-            write(engine, d, &format!("{label} {}\n", if pause { "paused" } else { "resumed" }))
+            write(store, d, &format!("{label} {}\n", if pause { "paused" } else { "resumed" }))
         }
         "restart" => {
             if d.spec.paused == Some(true) {
@@ -52,7 +75,7 @@ pub fn rollout(engine: &mut Engine, args: &Args) -> Output {
                 ));
             }
             let mut d = d;
-            let now = crate::api::time::format_ts(crate::api::time::truncate(engine.store.clock.now()));
+            let now = crate::api::time::format_ts(crate::api::time::truncate(store.clock.now()));
             d.spec
                 .template
                 .metadata
@@ -60,14 +83,14 @@ pub fn rollout(engine: &mut Engine, args: &Args) -> Output {
                 .annotations
                 .get_or_insert_with(Default::default)
                 .insert("kubectl.kubernetes.io/restartedAt".into(), now);
-            write(engine, d, &format!("{label} restarted\n"))
+            write(store, d, &format!("{label} restarted\n"))
         }
         other => Output::err(format!("error: unknown command \"{other}\" for \"kubectl rollout\"")),
     }
 }
 
-fn write(engine: &mut Engine, d: Deployment, ok: &str) -> Output {
-    match engine.store.update(Object::Deployment(d), "kubectl") {
+fn write(store: &mut Store, d: Deployment, ok: &str) -> Output {
+    match store.update(Object::Deployment(d), "kubectl") {
         Ok(_) => Output::out(ok),
         Err(e) => Output::err(e.to_string()),
     }
@@ -108,77 +131,34 @@ pub fn status_line(d: &Deployment) -> Result<(String, bool), String> {
     Ok((format!("deployment {name:?} successfully rolled out\n"), true))
 }
 
-/// Watches the rollout in virtual time, printing each new status line, as kubectl does.
-fn status(engine: &mut Engine, args: &Args, ns: &str, name: &str) -> Output {
+/// `rollout status`: the wait for the rollout, which whoever drives time plays out.
+fn status(store: &Store, args: &Args, ns: &str, name: &str) -> Result<Wait, Output> {
     let watch = args.get(&["watch", "w"]) != Some("false");
     let timeout = match args.get(&["timeout"]).map(crate::api::time::parse_duration_ms) {
         None | Some(Ok(0)) => 3_600_000,
         Some(Ok(t)) => t,
-        Some(Err(e)) => return Output::err(format!("error: invalid argument for \"--timeout\" flag: {e}")),
+        Some(Err(e)) => return Err(Output::err(format!("error: invalid argument for \"--timeout\" flag: {e}"))),
     };
-    let wanted_revision = match args.get(&["revision"]).map(str::parse::<i64>) {
+    let revision = match args.get(&["revision"]).map(str::parse::<i64>) {
         None => None,
         Some(Ok(r)) if r >= 0 => Some(r),
-        _ => return Output::err("error: revision must be a positive integer"),
+        _ => return Err(Output::err("error: revision must be a positive integer")),
     };
-    let deadline = engine.now_ms() + timeout;
-    let mut out = Output::default();
-    let mut last = String::new();
-    loop {
-        let Some(d) = engine.store.get_named(Kind::Deployment, ns, name).and_then(|o| o.as_deployment().cloned())
-        else {
-            out.push(Output::err("error: object has been deleted"));
-            return out;
-        };
-        if let Some(want) = wanted_revision.filter(|r| *r > 0) {
-            let running = d
-                .metadata
-                .annotations
-                .as_ref()
-                .and_then(|a| a.get(REVISION))
-                .and_then(|r| r.parse::<i64>().ok())
-                .unwrap_or(0);
-            if running != want {
-                out.push(Output::err(format!(
-                    "error: desired revision ({want}) is different from the running revision ({running})"
-                )));
-                return out;
-            }
-        }
-        match status_line(&d) {
-            Err(e) => {
-                out.push(Output::err(e));
-                return out;
-            }
-            Ok((line, done)) => {
-                if line != last {
-                    out.stdout.push_str(&line);
-                    last = line;
-                }
-                if done || !watch {
-                    return out;
-                }
-            }
-        }
-        match engine.next_event_ms() {
-            Some(at) if at <= deadline => {
-                if let Err(e) = engine.step() {
-                    out.push(Output::err(e.to_string()));
-                    return out;
-                }
-            }
-            _ => {
-                out.push(Output::err("error: timed out waiting for the condition"));
-                return out;
-            }
-        }
-    }
+    Ok(Wait {
+        condition: Condition::Rollout {
+            namespace: ns.to_string(),
+            name: name.to_string(),
+            watch,
+            revision,
+            last: String::new(),
+        },
+        deadline_ms: store.clock.now_ms.saturating_add(timeout),
+    })
 }
 
-fn owned_replica_sets(engine: &Engine, d: &Deployment) -> Vec<ReplicaSet> {
+fn owned_replica_sets(store: &Store, d: &Deployment) -> Vec<ReplicaSet> {
     let uid = d.metadata.uid.as_deref().unwrap_or("");
-    let mut v: Vec<ReplicaSet> = engine
-        .store
+    let mut v: Vec<ReplicaSet> = store
         .owned_by(uid)
         .filter(|o| o.controller_ref().is_some_and(|r| r.uid == uid))
         .filter_map(|o| o.as_replica_set().cloned())
@@ -187,8 +167,8 @@ fn owned_replica_sets(engine: &Engine, d: &Deployment) -> Vec<ReplicaSet> {
     v
 }
 
-fn history(engine: &Engine, d: &Deployment, label: &str, args: &Args) -> Output {
-    let rss = owned_replica_sets(engine, d);
+fn history(store: &Store, d: &Deployment, label: &str, args: &Args) -> Output {
+    let rss = owned_replica_sets(store, d);
     if rss.is_empty() {
         return Output::out("No rollout history found.\n");
     }
@@ -218,13 +198,13 @@ fn history(engine: &Engine, d: &Deployment, label: &str, args: &Args) -> Output 
 }
 
 /// DeploymentRollbacker: copy the chosen ReplicaSet's template back into the Deployment.
-fn undo(engine: &mut Engine, mut d: Deployment, label: &str, args: &Args) -> Output {
+fn undo(store: &mut Store, mut d: Deployment, label: &str, args: &Args) -> Output {
     let name = d.metadata.name.clone().unwrap_or_default();
     let to_revision = args.get(&["to-revision"]).and_then(|r| r.parse::<i64>().ok()).unwrap_or(0);
     if d.spec.paused == Some(true) {
         return Output::err(format!("error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume deployment/{name}' and try again"));
     }
-    let rss = owned_replica_sets(engine, &d);
+    let rss = owned_replica_sets(store, &d);
     let target = if to_revision == 0 {
         let mut revs: Vec<i64> = rss.iter().map(revision).collect();
         crate::sort::sort(&mut revs);
@@ -277,5 +257,5 @@ fn undo(engine: &mut Engine, mut d: Deployment, label: &str, args: &Args) -> Out
         }
     }
     d.metadata.annotations = Some(annotations);
-    write(engine, d, &format!("{label} rolled back\n"))
+    write(store, d, &format!("{label} rolled back\n"))
 }
