@@ -61,7 +61,6 @@ pub fn get(store: &mut Store, args: &Args) -> Output {
     let all_ns = args.has(&["A", "all-namespaces"]);
     let ns = args.namespace();
     let output = args.get(&["o", "output"]).unwrap_or("");
-    let store = store;
     let mut out = Output::default();
     let mut groups: Vec<(Kind, Vec<Rc<Object>>)> = Vec::new();
     for (kind, name) in &wanted {
