@@ -68,6 +68,23 @@ pub struct Inspection {
     pub yaml: String,
 }
 
+/// One user input, as the session's log keeps it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Input {
+    /// The editor's text applied with `--prune`; `example_step` when an example's
+    /// schedule changed the text rather than the user.
+    Apply { text: std::rc::Rc<str>, example_step: bool },
+    /// A kubectl command line (without `kubectl`), as typed in a console.
+    Kubectl(String),
+}
+
+/// An input and the virtual instant it was given at.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoggedInput {
+    pub ms: i64,
+    pub input: Input,
+}
+
 /// The lines of the editor text one object came from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SourceSpan {
@@ -97,6 +114,11 @@ pub struct Session {
     /// The example playing, while its text is untouched, and its steps still to come.
     example: Option<&'static Example>,
     scheduled: VecDeque<(i64, &'static str)>,
+    /// Every input since the cluster was last built, with its virtual time: replaying it
+    /// from zero (`Session::replay`) reproduces the state exactly.
+    log: Vec<LoggedInput>,
+    /// The next apply comes from an example's schedule.
+    applying_step: bool,
 }
 
 impl Session {
@@ -117,6 +139,8 @@ impl Session {
             view: GraphView::default(),
             example: None,
             scheduled: VecDeque::new(),
+            log: Vec::new(),
+            applying_step: false,
         };
         session.set_text(text);
         session.apply();
@@ -204,6 +228,11 @@ impl Session {
         if !self.errors.is_empty() || self.halted.is_some() {
             return false;
         }
+        let example_step = std::mem::take(&mut self.applying_step);
+        self.log.push(LoggedInput {
+            ms: self.now_ms(),
+            input: Input::Apply { text: std::rc::Rc::from(self.text.as_str()), example_step },
+        });
         let result = apply_text(&mut self.engine.store, &self.text, SOURCE, NAMESPACE, true);
         self.apply_output = format!("{}{}", result.output.stdout, result.output.stderr);
         self.apply_errors = result.errors;
@@ -245,6 +274,70 @@ impl Session {
         self.applied = None;
         self.example = None;
         self.scheduled.clear();
+        self.log.clear();
+    }
+
+    /// The seed of the cluster's random names.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The inputs since the cluster was built, in order, with their virtual times.
+    pub fn input_log(&self) -> &[LoggedInput] {
+        &self.log
+    }
+
+    /// A session rebuilt from an input log: a fresh cluster with the same seed, each
+    /// input given at its virtual time, then time run on to `until_ms`. The engine is
+    /// deterministic, so this is the state the log was taken from.
+    pub fn replay(log: &[LoggedInput], seed: u64, until_ms: i64) -> Session {
+        let mut s = Session::new("", seed);
+        s.log.clear();
+        for entry in log {
+            let now = s.now_ms();
+            s.advance(entry.ms - now);
+            match &entry.input {
+                Input::Apply { text, example_step } => {
+                    s.set_text(text);
+                    s.applying_step = *example_step;
+                    s.apply();
+                }
+                Input::Kubectl(line) => {
+                    s.kubectl(line);
+                }
+            }
+        }
+        let now = s.now_ms();
+        s.advance(until_ms - now);
+        s
+    }
+
+    /// Runs a kubectl command line (with or without the leading `kubectl`) against the
+    /// cluster, as the CLI does: the controllers react at once, and a command that
+    /// waits (`rollout status`, `delete`) plays out in virtual time.
+    pub fn kubectl(&mut self, line: &str) -> crate::kubectl::Output {
+        use crate::kubectl::Output;
+        let mut words = match crate::script::shell_words(line) {
+            Ok(w) => w,
+            Err(e) => return Output::err(format!("error: {e}")),
+        };
+        if words.first().map(String::as_str) == Some("kubectl") {
+            words.remove(0);
+        }
+        if self.halted.is_some() {
+            return Output::err(self.halted.clone().unwrap_or_default());
+        }
+        self.log.push(LoggedInput { ms: self.now_ms(), input: Input::Kubectl(line.to_string()) });
+        let text = self.text.clone();
+        // `-f -` reads the editor's text: the console has no other stdin.
+        let files = EditorFiles(&text);
+        let reply = crate::kubectl::run(&mut self.engine.store, &words, &files);
+        let mut out = reply.output;
+        match reply.wait {
+            Some(w) => out.push(crate::script::wait(&mut self.engine, w)),
+            None => self.run(|e| e.drain()),
+        }
+        out
     }
 
     /// Runs virtual time forward, applying an example's steps when their time comes.
@@ -255,7 +348,9 @@ impl Session {
             let now = self.now_ms();
             self.run(|e| e.advance(at - now));
             self.set_text(text);
+            self.applying_step = true;
             self.apply();
+            self.applying_step = false;
         }
         let now = self.now_ms();
         self.run(|e| e.advance(target - now));
@@ -428,6 +523,18 @@ impl Session {
             obj = store.get_by_uid(&obj.controller_ref()?.uid)?;
         }
         None
+    }
+}
+
+/// What `-f` reads in the app: `-` is the editor's text; there are no other files.
+struct EditorFiles<'a>(&'a str);
+
+impl crate::kubectl::Files for EditorFiles<'_> {
+    fn read(&self, path: &str) -> Result<String, String> {
+        match path {
+            "-" => Ok(self.0.to_string()),
+            other => Err(format!("the path {other:?} does not exist (in the app, -f - reads the editor's text)")),
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 use kubeloop::api::Kind;
 use kubeloop::examples::{by_id, default_example, EXAMPLES};
 use kubeloop::graph::Graph;
-use kubeloop::session::Session;
+use kubeloop::session::{Input, Session};
 
 fn pods(g: &Graph) -> Vec<&kubeloop::graph::GraphNode> {
     g.nodes.iter().filter(|n| n.kind == Kind::Pod && !n.leaving).collect()
@@ -372,4 +372,66 @@ fn events_are_not_taken_from_manifests() {
     let errs = s.errors();
     assert_eq!(errs.len(), 1, "{errs:?}");
     assert!(errs[0].message.contains("Event objects are written by the cluster's components"), "{}", errs[0].message);
+}
+
+/// Every object, as JSON, in store order: the whole state a replay must reproduce.
+fn assert_same_state(a: &Session, b: &Session) {
+    let (x, y) = (snapshot(a), snapshot(b));
+    if let Some(i) = (0..x.len().max(y.len())).find(|i| x.get(*i) != y.get(*i)) {
+        let cut = |s: Option<&String>| s.map(|s| s.chars().take(400).collect::<String>());
+        panic!("state differs at object {i} of {}/{}:\n{:?}\n{:?}", x.len(), y.len(), cut(x.get(i)), cut(y.get(i)));
+    }
+}
+
+fn snapshot(s: &Session) -> Vec<String> {
+    Kind::ALL.iter().flat_map(|k| s.engine().store.list(*k, None)).map(|o| o.to_json().to_string()).collect()
+}
+
+#[test]
+fn replaying_the_input_log_reproduces_the_state() {
+    let mut s = default_session();
+    s.advance(5_000);
+    s.edit(&default_example().text.replace("nginx:1.25", "nginx:1.26"));
+    assert!(s.apply());
+    s.advance(3_000);
+    let out = s.kubectl("kubectl scale deployment my-app --replicas=5");
+    assert_eq!(out.stdout, "deployment.apps/my-app scaled\n", "{out:?}");
+    s.advance(2_000);
+    let out = s.kubectl("rollout status deployment/my-app");
+    assert!(out.stdout.ends_with("deployment \"my-app\" successfully rolled out\n"), "{out:?}");
+    s.advance(20_000);
+    let log = s.input_log().to_vec();
+    let kinds: Vec<(i64, &str)> = log
+        .iter()
+        .map(|l| {
+            (
+                l.ms,
+                match &l.input {
+                    Input::Apply { .. } => "apply",
+                    Input::Kubectl(_) => "kubectl",
+                },
+            )
+        })
+        .collect();
+    assert_eq!(kinds, vec![(0, "apply"), (5_000, "apply"), (8_000, "kubectl"), (10_000, "kubectl")]);
+    let replayed = Session::replay(&log, s.seed(), s.now_ms());
+    assert_eq!(replayed.now_ms(), s.now_ms());
+    assert_same_state(&replayed, &s);
+    assert_eq!(replayed.input_log(), s.input_log());
+}
+
+#[test]
+fn an_example_step_is_logged_as_such_and_a_reset_starts_the_log_over() {
+    let mut s = default_session();
+    let stuck = EXAMPLES.iter().find(|e| !e.steps.is_empty()).expect("an example with steps");
+    s.load_example(stuck);
+    s.advance(stuck.steps[0].0 + 1_000);
+    let steps: Vec<bool> =
+        s.input_log().iter().map(|l| matches!(l.input, Input::Apply { example_step: true, .. })).collect();
+    assert_eq!(steps, vec![false, true]);
+    let replayed = Session::replay(s.input_log(), s.seed(), s.now_ms());
+    assert_same_state(&replayed, &s);
+    s.edit(&default_example().text);
+    s.reset();
+    assert_eq!(s.input_log().len(), 1, "a reset is a new cluster: its log starts over");
 }
