@@ -431,7 +431,7 @@ fn an_example_step_is_logged_as_such_and_a_reset_starts_the_log_over() {
     assert_eq!(steps, vec![false, true]);
     let replayed = Session::replay(s.input_log(), s.seed(), s.now_ms());
     assert_same_state(&replayed, &s);
-    s.edit(&default_example().text);
+    s.edit(default_example().text);
     s.reset();
     assert_eq!(s.input_log().len(), 1, "a reset is a new cluster: its log starts over");
 }
