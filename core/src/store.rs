@@ -701,7 +701,7 @@ mod tests {
                 },
                 ..Default::default()
             };
-            s.create(Object::Event(ev), "kubelet").unwrap();
+            s.create(Object::Event(Box::new(ev)), "kubelet").unwrap();
         }
         let events: Vec<_> = s.list(Kind::Event, None).map(|e| e.name().to_string()).collect();
         assert_eq!(events, vec!["e2", "e3"]);

@@ -91,11 +91,11 @@ fn with_ctx<T>(rss: &mut Vec<ReplicaSet>, f: impl FnOnce(&mut Ctx, &mut Vec<Repl
         store.create(ns, "test").unwrap();
     }
     for r in rss.iter_mut() {
-        let created = store.create(kubeloop::api::Object::ReplicaSet(r.clone()), "test").unwrap();
+        let created = store.create(kubeloop::api::Object::ReplicaSet(Box::new(r.clone())), "test").unwrap();
         // Status is the controller's to write (PrepareForCreate drops it), as here.
         let mut stored = created.as_replica_set().unwrap().clone();
         stored.status.clone_from(&r.status);
-        let updated = store.update(kubeloop::api::Object::ReplicaSet(stored), "replicaset-controller").unwrap();
+        let updated = store.update(kubeloop::api::Object::ReplicaSet(Box::new(stored)), "replicaset-controller").unwrap();
         let mut stored = updated.as_replica_set().unwrap().clone();
         stored.metadata.creation_timestamp = r.metadata.creation_timestamp.clone();
         *r = stored;

@@ -140,5 +140,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     }
+    // The process ends here: freeing every object one by one would only cost time.
+    std::mem::forget(engine);
     ExitCode::SUCCESS
 }

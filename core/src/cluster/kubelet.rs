@@ -210,7 +210,7 @@ impl Controller for Kubelet {
             if p.status.as_ref() != Some(&status) {
                 let mut copy = p.clone();
                 copy.status = Some(status);
-                ctx.store.update(Object::Pod(copy), NAME).map_err(|e| e.to_string())?;
+                ctx.store.update(Object::Pod(Box::new(copy)), NAME).map_err(|e| e.to_string())?;
             }
             return ctx
                 .store
@@ -367,7 +367,7 @@ impl Kubelet {
         if p.status.as_ref() != Some(&status) {
             let mut copy = p.clone();
             copy.status = Some(status);
-            ctx.store.update(Object::Pod(copy), NAME).map_err(|e| e.to_string())?;
+            ctx.store.update(Object::Pod(Box::new(copy)), NAME).map_err(|e| e.to_string())?;
         }
         Ok(())
     }

@@ -24,7 +24,7 @@ fn default_capacity() -> BTreeMap<String, Quantity> {
 /// The `kubernetes` Service every cluster has in `default`: the API server's address.
 pub fn kubernetes_service() -> Object {
     use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
-    Object::Service(Service {
+    Object::Service(Box::new(Service {
         metadata: ObjectMeta {
             name: Some("kubernetes".into()),
             namespace: Some("default".into()),
@@ -49,7 +49,7 @@ pub fn kubernetes_service() -> Object {
             ..Default::default()
         }),
         status: None,
-    })
+    }))
 }
 
 /// The namespaces every cluster starts with.
@@ -57,7 +57,7 @@ pub fn default_namespaces() -> Vec<Object> {
     ["default", "kube-node-lease", "kube-public", "kube-system"]
         .into_iter()
         .map(|name| {
-            Object::Namespace(k8s_openapi::api::core::v1::Namespace {
+            Object::Namespace(Box::new(k8s_openapi::api::core::v1::Namespace {
                 metadata: ObjectMeta {
                     name: Some(name.to_string()),
                     labels: Some(BTreeMap::from([("kubernetes.io/metadata.name".to_string(), name.to_string())])),
@@ -68,7 +68,7 @@ pub fn default_namespaces() -> Vec<Object> {
                     phase: Some("Active".into()),
                     conditions: None,
                 }),
-            })
+            }))
         })
         .collect()
 }
@@ -88,7 +88,7 @@ pub fn default_nodes() -> Vec<Object> {
             .into_iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-            Object::Node(Node {
+            Object::Node(Box::new(Node {
                 metadata: ObjectMeta {
                     name: Some(name),
                     labels: Some(labels),
@@ -97,7 +97,7 @@ pub fn default_nodes() -> Vec<Object> {
                 },
                 spec: None,
                 status: None,
-            })
+            }))
         })
         .collect()
 }
@@ -174,7 +174,7 @@ impl Controller for NodeStatusController {
         }
         let mut updated = node;
         updated.status = Some(status);
-        ctx.store.update(Object::Node(updated), ctx.actor).map(|_| ()).map_err(|e| e.to_string())
+        ctx.store.update(Object::Node(Box::new(updated)), ctx.actor).map(|_| ()).map_err(|e| e.to_string())
     }
 }
 

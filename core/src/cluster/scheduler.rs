@@ -4,13 +4,12 @@
 //! Keeps a cache of what each node has been given, as the real scheduler does.
 
 use crate::api::quantity::parse_milli;
-use crate::api::selector::{Requirement, Selector};
 use crate::api::ObjKey;
 use crate::api::{pod, Kind, Object};
 use crate::sim::controller::{key_of, Controller, Ctx};
 use crate::store::{Store, WatchEvent, WatchType};
 use k8s_openapi::api::core::v1::{Node, NodeSelectorRequirement, Pod, PodCondition, Taint, Toleration};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Default, Clone, Debug)]
 struct NodeUsage {
@@ -36,8 +35,11 @@ type NodeEntry = (std::rc::Rc<Object>, (i128, i128, i64));
 pub struct Scheduler {
     usage: HashMap<String, NodeUsage>,
     placed: HashMap<String, Placed>,
-    /// Pods that did not fit; retried when the cluster changes.
-    unschedulable: BTreeSet<ObjKey>,
+    /// Pods that did not fit; retried when a change could help them (QueueingHints): a
+    /// node change helps every one, a freed pod only those short of resources (true).
+    unschedulable: BTreeMap<ObjKey, bool>,
+    /// The unschedulable pods are all queued already: a burst of changes queues them once.
+    retry_queued: bool,
     /// Nodes with their parsed allocatable resources; rebuilt when a node changes.
     nodes: Option<Vec<NodeEntry>>,
 }
@@ -124,6 +126,17 @@ fn wants_us(p: &Pod) -> bool {
         && p.spec.as_ref().and_then(|s| s.scheduler_name.as_deref()).is_none_or(|s| s == NAME)
 }
 
+impl Scheduler {
+    /// Queues the unschedulable pods a change could help (all of them on a node change).
+    fn retry(&mut self, out: &mut Vec<ObjKey>, node_changed: bool) {
+        if self.retry_queued && !node_changed {
+            return;
+        }
+        self.retry_queued = true;
+        out.extend(self.unschedulable.iter().filter(|(_, short)| node_changed || **short).map(|(k, _)| k.clone()));
+    }
+}
+
 impl Controller for Scheduler {
     fn name(&self) -> &'static str {
         NAME
@@ -145,26 +158,27 @@ impl Controller for Scheduler {
                     let freed = self.placed.contains_key(uid);
                     self.forget(uid);
                     if freed {
-                        out.extend(self.unschedulable.iter().cloned());
+                        self.retry(out, false);
                     }
                 } else {
                     self.assume(p);
                 }
                 if ev.kind == WatchType::Deleted {
-                    self.unschedulable.remove(&key_of(&ev.object));
+                    self.unschedulable.remove(&ev.object.key());
                 } else if wants_us(p) {
                     out.push(key_of(&ev.object));
                 }
             }
             Kind::Node => {
                 self.nodes = None;
-                out.extend(self.unschedulable.iter().cloned());
+                self.retry(out, true);
             }
             _ => {}
         }
     }
 
     fn sync(&mut self, key: &ObjKey, ctx: &mut Ctx) -> Result<(), String> {
+        self.retry_queued = false;
         let Some(obj) = ctx.store.get(key).cloned() else {
             return Ok(());
         };
@@ -206,7 +220,8 @@ impl Controller for Scheduler {
             }
         }
         let Some((same_owner, _, pods_there, chosen)) = best else {
-            self.unschedulable.insert(key.clone());
+            let short_of_resources = reasons.keys().any(|r| r.starts_with("Insufficient") || r == "Too many pods");
+            self.unschedulable.insert(key.clone(), short_of_resources);
             let message = fit_error(nodes.len(), &reasons);
             ctx.because(format!("pod {} fits nowhere: {message}", key.name));
             let decided = mark_unschedulable(ctx, &obj, message);
@@ -223,7 +238,7 @@ impl Controller for Scheduler {
             key.name,
             nodes.len()
         ));
-        let stored = ctx.store.update(Object::Pod(bound), ctx.actor).map_err(|e| e.to_string())?;
+        let stored = ctx.store.update(Object::Pod(Box::new(bound)), ctx.actor).map_err(|e| e.to_string())?;
         ctx.event(
             &stored,
             "Normal",
@@ -270,7 +285,7 @@ fn mark_unschedulable(ctx: &mut Ctx, obj: &Object, message: String) -> Result<()
     let mut copy = p.clone();
     set_scheduled(&mut copy, "False", Some("Unschedulable"), Some(message.clone()), &ctx.store.now());
     let stored = if copy != *p {
-        ctx.store.update(Object::Pod(copy), ctx.actor).map_err(|e| e.to_string())?
+        ctx.store.update(Object::Pod(Box::new(copy)), ctx.actor).map_err(|e| e.to_string())?
     } else {
         std::rc::Rc::new(obj.clone())
     };
@@ -368,34 +383,38 @@ pub fn tolerates(tolerations: Option<&Vec<Toleration>>, t: &Taint) -> bool {
     })
 }
 
+/// NodeAffinity's filter: nodeSelector, then the required node selector terms (ORed).
+/// Reads both objects in place: it runs for every pod on every node.
 fn node_selector_matches(p: &Pod, n: &Node) -> bool {
-    let labels = n.metadata.labels.clone().unwrap_or_default();
-    let spec = p.spec.clone().unwrap_or_default();
+    let labels = n.metadata.labels.as_ref();
+    let Some(spec) = p.spec.as_ref() else { return true };
     if let Some(sel) = &spec.node_selector {
-        if !sel.iter().all(|(k, v)| labels.get(k) == Some(v)) {
+        if !sel.iter().all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v)) {
             return false;
         }
     }
     let terms = spec
         .affinity
-        .and_then(|a| a.node_affinity)
-        .and_then(|na| na.required_during_scheduling_ignored_during_execution)
-        .map(|r| r.node_selector_terms);
+        .as_ref()
+        .and_then(|a| a.node_affinity.as_ref())
+        .and_then(|na| na.required_during_scheduling_ignored_during_execution.as_ref())
+        .map(|r| &r.node_selector_terms);
     match terms {
         None => true,
         Some(terms) => {
-            terms.iter().any(|t| t.match_expressions.iter().flatten().all(|e| requirement_matches(e, &labels)))
+            terms.iter().any(|t| t.match_expressions.iter().flatten().all(|e| requirement_matches(e, labels)))
         }
     }
 }
 
-fn requirement_matches(e: &NodeSelectorRequirement, labels: &BTreeMap<String, String>) -> bool {
-    let values = e.values.clone().unwrap_or_default();
+/// NodeSelectorRequirementsAsSelector's semantics for one requirement.
+fn requirement_matches(e: &NodeSelectorRequirement, labels: Option<&BTreeMap<String, String>>) -> bool {
+    let values = e.values.as_deref().unwrap_or_default();
+    let label = labels.and_then(|l| l.get(&e.key));
     let num = |s: &str| s.parse::<i64>().ok();
     match e.operator.as_str() {
         "Gt" | "Lt" => {
-            let (Some(l), Some(v)) = (labels.get(&e.key).and_then(|l| num(l)), values.first().and_then(|v| num(v)))
-            else {
+            let (Some(l), Some(v)) = (label.and_then(|l| num(l)), values.first().and_then(|v| num(v))) else {
                 return false;
             };
             if e.operator == "Gt" {
@@ -404,16 +423,11 @@ fn requirement_matches(e: &NodeSelectorRequirement, labels: &BTreeMap<String, St
                 l < v
             }
         }
-        op => {
-            let req = match op {
-                "In" => Requirement::In(e.key.clone(), values),
-                "NotIn" => Requirement::NotIn(e.key.clone(), values),
-                "Exists" => Requirement::Exists(e.key.clone()),
-                "DoesNotExist" => Requirement::DoesNotExist(e.key.clone()),
-                _ => return false,
-            };
-            Selector { requirements: vec![req], nothing: false }.matches(Some(labels))
-        }
+        "In" => label.is_some_and(|l| values.contains(l)),
+        "NotIn" => label.is_none_or(|l| !values.contains(l)),
+        "Exists" => label.is_some(),
+        "DoesNotExist" => label.is_none(),
+        _ => false,
     }
 }
 

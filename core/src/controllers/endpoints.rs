@@ -110,16 +110,16 @@ impl Controller for EndpointsController {
             if truncated { format!(", truncated to {MAX_CAPACITY}") } else { String::new() }
         ));
         let result = if current.is_some() {
-            ctx.store.update(Object::Endpoints(ep), ctx.actor)
+            ctx.store.update(Object::Endpoints(Box::new(ep)), ctx.actor)
         } else {
-            ctx.store.create(Object::Endpoints(ep), ctx.actor)
+            ctx.store.create(Object::Endpoints(Box::new(ep)), ctx.actor)
         };
         match result {
             Ok(_) => Ok(()),
             // A namespace being deleted takes its Endpoints with it.
             Err(ApiError::Forbidden(_)) => Ok(()),
             Err(e) => {
-                let svc_obj = Object::Service(svc);
+                let svc_obj = Object::Service(Box::new(svc));
                 let reason = if current.is_some() { "FailedToUpdateEndpoint" } else { "FailedToCreateEndpoint" };
                 ctx.event(
                     &svc_obj,

@@ -145,7 +145,7 @@ fn manage_replicas(ctx: &mut Ctx, rs_obj: &Object, rs: &ReplicaSet, active: &[Rc
                 rs_obj.name(),
                 active.len()
             ));
-            match ctx.store.create(Object::Pod(pod), ctx.actor) {
+            match ctx.store.create(Object::Pod(Box::new(pod)), ctx.actor) {
                 Ok(created) => {
                     ctx.event(rs_obj, "Normal", "SuccessfulCreate", format!("Created pod: {}", created.name()))
                 }
@@ -304,5 +304,5 @@ fn update_status(ctx: &mut Ctx, rs_obj: &Rc<Object>, mut status: ReplicaSetStatu
     }
     let mut copy = rs.clone();
     copy.status = Some(status);
-    ctx.store.update(Object::ReplicaSet(copy), ctx.actor).map_err(|e| e.to_string())
+    ctx.store.update(Object::ReplicaSet(Box::new(copy)), ctx.actor).map_err(|e| e.to_string())
 }

@@ -140,9 +140,10 @@ macro_rules! kinds {
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Kind { $($variant),* }
 
-        /// One stored object.
+        /// One stored object. Boxed: the kinds differ in size by kilobytes, and an
+        /// Event should not take a StatefulSet's room.
         #[derive(Clone, Debug, PartialEq)]
-        pub enum Object { $($variant($module::$ty)),* }
+        pub enum Object { $($variant(Box<$module::$ty>)),* }
 
         impl Kind {
             pub const ALL: &'static [Kind] = &[$(Kind::$variant),*];
@@ -163,7 +164,7 @@ macro_rules! kinds {
             pub fn columns(self, wide: bool) -> Vec<&'static str> { match self { $(Kind::$variant => <$module::$ty as KindDef>::columns(wide)),* } }
             /// Decodes a JSON value already known to be of this kind.
             pub fn decode(self, value: &Value) -> Result<Object, DecodeError> {
-                match self { $(Kind::$variant => <$module::$ty as KindDef>::decode(value).map(Object::$variant)),* }
+                match self { $(Kind::$variant => <$module::$ty as KindDef>::decode(value).map(|o| Object::$variant(Box::new(o)))),* }
             }
         }
 
@@ -334,8 +335,8 @@ macro_rules! accessors {
     ($($fn_ref:ident, $fn_mut:ident, $variant:ident => $ty:ty;)*) => {
         impl Object {
             $(
-            pub fn $fn_ref(&self) -> Option<&$ty> { if let Object::$variant(o) = self { Some(o) } else { None } }
-            pub fn $fn_mut(&mut self) -> Option<&mut $ty> { if let Object::$variant(o) = self { Some(o) } else { None } }
+            pub fn $fn_ref(&self) -> Option<&$ty> { if let Object::$variant(o) = self { Some(&**o) } else { None } }
+            pub fn $fn_mut(&mut self) -> Option<&mut $ty> { if let Object::$variant(o) = self { Some(&mut **o) } else { None } }
             )*
         }
     };

@@ -64,6 +64,9 @@ impl KindDef for Pod {
         let (Some(new), Some(old_spec)) = (&self.spec, &old.spec) else {
             return Vec::new();
         };
+        if new == old_spec {
+            return Vec::new();
+        }
         let mut relaxed = new.clone();
         for (c, o) in relaxed.containers.iter_mut().zip(&old_spec.containers) {
             c.image.clone_from(&o.image);

@@ -90,7 +90,7 @@ fn run(store: &mut Store, args: &Args) -> Output {
 }
 
 fn write(store: &mut Store, d: Deployment, ok: &str) -> Output {
-    match store.update(Object::Deployment(d), "kubectl") {
+    match store.update(Object::Deployment(Box::new(d)), "kubectl") {
         Ok(_) => Output::out(ok),
         Err(e) => Output::err(e.to_string()),
     }

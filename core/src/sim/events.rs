@@ -80,7 +80,7 @@ impl Recorder {
             reporting_instance: Some(actor.to_string()),
             ..Default::default()
         };
-        if let Ok(created) = store.create(Object::Event(ev), actor) {
+        if let Ok(created) = store.create(Object::Event(Box::new(ev)), actor) {
             self.seen.insert(dedupe, (created.key(), now_ms));
         }
     }

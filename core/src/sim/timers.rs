@@ -20,12 +20,13 @@ pub struct Timer {
 pub struct Timers {
     heap: BinaryHeap<Reverse<Timer>>,
     seq: u64,
-    epochs: HashMap<(usize, ObjKey), u64>,
+    /// Per controller: each key's epoch (bumped by `cancel`).
+    epochs: Vec<HashMap<ObjKey, u64>>,
 }
 
 impl Timers {
     fn epoch(&self, controller: usize, key: &ObjKey) -> u64 {
-        self.epochs.get(&(controller, key.clone())).copied().unwrap_or(0)
+        self.epochs.get(controller).and_then(|m| m.get(key)).copied().unwrap_or(0)
     }
 
     pub fn add(&mut self, at_ms: i64, controller: usize, key: ObjKey) {
@@ -36,14 +37,24 @@ impl Timers {
 
     /// Drops every pending timer of this key.
     pub fn cancel(&mut self, controller: usize, key: &ObjKey) {
-        *self.epochs.entry((controller, key.clone())).or_insert(0) += 1;
+        if self.epochs.len() <= controller {
+            self.epochs.resize_with(controller + 1, HashMap::new);
+        }
+        match self.epochs[controller].get_mut(key) {
+            Some(e) => *e += 1,
+            None => {
+                self.epochs[controller].insert(key.clone(), 1);
+            }
+        }
     }
 
     /// Drops every timer of one controller (its memory is gone on restart).
     pub fn clear_controller(&mut self, controller: usize) {
         let heap = std::mem::take(&mut self.heap);
         self.heap = heap.into_iter().filter(|Reverse(t)| t.controller != controller).collect();
-        self.epochs.retain(|(c, _), _| *c != controller);
+        if let Some(m) = self.epochs.get_mut(controller) {
+            m.clear();
+        }
     }
 
     /// The live timers of one controller: (due, key), soonest first.
@@ -91,7 +102,7 @@ impl Timers {
             }
         }
         if self.heap.is_empty() {
-            self.epochs.clear();
+            self.epochs.iter_mut().for_each(HashMap::clear);
         }
         out
     }

@@ -15,7 +15,8 @@ pub struct WorkQueue {
 
 impl WorkQueue {
     pub fn add(&mut self, key: ObjKey) {
-        if self.waiting.insert(key.clone()) {
+        if !self.waiting.contains(&key) {
+            self.waiting.insert(key.clone());
             self.queue.push_back(key);
         }
     }

@@ -79,7 +79,7 @@ impl Controller for DeploymentController {
 fn sync_deployment(ctx: &mut Ctx, mut d: Deployment) -> Result<(), String> {
     let selector = Selector::from_label_selector(&d.spec.selector).map_err(|e| e.to_string())?;
     if selector.is_empty() {
-        let obj = Object::Deployment(d.clone());
+        let obj = Object::Deployment(Box::new(d.clone()));
         ctx.event(
             &obj,
             "Warning",
@@ -117,7 +117,7 @@ fn replica_sets_for(ctx: &mut Ctx, d: &Deployment, selector: &Selector) -> Resul
     let ns = d.metadata.namespace.clone().unwrap_or_default();
     let candidates: Vec<ReplicaSet> =
         ctx.store.list(Kind::ReplicaSet, Some(&ns)).filter_map(|o| o.as_replica_set().cloned()).collect();
-    let owner = Object::Deployment(d.clone());
+    let owner = Object::Deployment(Box::new(d.clone()));
     let mut out = Vec::new();
     for mut rs in candidates {
         let cref = rs.metadata.owner_references.iter().flatten().find(|r| r.controller == Some(true)).cloned();
@@ -128,12 +128,12 @@ fn replica_sets_for(ctx: &mut Ctx, d: &Deployment, selector: &Selector) -> Resul
                     out.push(rs);
                 } else if let Some(refs) = &mut rs.metadata.owner_references {
                     refs.retain(|r| r.uid != uid);
-                    ctx.store.update(Object::ReplicaSet(rs), ctx.actor).map_err(|e| e.to_string())?;
+                    ctx.store.update(Object::ReplicaSet(Box::new(rs)), ctx.actor).map_err(|e| e.to_string())?;
                 }
             }
             None if matches && d.metadata.deletion_timestamp.is_none() && rs.metadata.deletion_timestamp.is_none() => {
                 rs.metadata.owner_references.get_or_insert_with(Vec::new).push(controller_ref(&owner));
-                let adopted = ctx.store.update(Object::ReplicaSet(rs), ctx.actor).map_err(|e| e.to_string())?;
+                let adopted = ctx.store.update(Object::ReplicaSet(Box::new(rs)), ctx.actor).map_err(|e| e.to_string())?;
                 out.extend(adopted.as_replica_set().cloned());
             }
             _ => {}
@@ -144,12 +144,12 @@ fn replica_sets_for(ctx: &mut Ctx, d: &Deployment, selector: &Selector) -> Resul
 
 /// Writes the Deployment (status and controller annotations) and returns what was stored.
 pub(crate) fn write_status(ctx: &mut Ctx, d: &Deployment) -> Result<Deployment, String> {
-    let stored = ctx.store.update(Object::Deployment(d.clone()), ctx.actor).map_err(|e| e.to_string())?;
+    let stored = ctx.store.update(Object::Deployment(Box::new(d.clone())), ctx.actor).map_err(|e| e.to_string())?;
     Ok(stored.as_deployment().cloned().unwrap_or_else(|| d.clone()))
 }
 
 pub(crate) fn write_rs(ctx: &mut Ctx, rs: ReplicaSet) -> Result<ReplicaSet, String> {
-    let stored = ctx.store.update(Object::ReplicaSet(rs.clone()), ctx.actor).map_err(|e| e.to_string())?;
+    let stored = ctx.store.update(Object::ReplicaSet(Box::new(rs.clone())), ctx.actor).map_err(|e| e.to_string())?;
     Ok(stored.as_replica_set().cloned().unwrap_or(rs))
 }
 
@@ -164,6 +164,6 @@ pub(crate) fn event(ctx: &mut Ctx, d: &Deployment, type_: &str, reason: &str, me
         .cloned();
     match obj {
         Some(o) => ctx.event(&o, type_, reason, message),
-        None => ctx.event(&Object::Deployment(d.clone()), type_, reason, message),
+        None => ctx.event(&Object::Deployment(Box::new(d.clone())), type_, reason, message),
     }
 }

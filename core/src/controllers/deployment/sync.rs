@@ -96,7 +96,7 @@ fn create_new_rs(
     let mut selector = d.spec.selector.clone();
     selector.match_labels.get_or_insert_with(Default::default).insert(POD_TEMPLATE_HASH.into(), hash.clone());
     let name = replica_set_name(d.metadata.name.as_deref().unwrap_or(""), &hash);
-    let owner = Object::Deployment(d.clone());
+    let owner = Object::Deployment(Box::new(d.clone()));
     let mut new_rs = ReplicaSet {
         metadata: ObjectMeta {
             name: Some(name.clone()),
@@ -118,7 +118,7 @@ fn create_new_rs(
     let new_replicas = new_rs_new_replicas(d, &all, &new_rs)?;
     new_rs.spec.replicas = Some(new_replicas);
     set_new_rs_annotations(d, &mut new_rs, new_revision, false, REVISION_HISTORY_CHARS);
-    let (created, already_existed) = match ctx.store.create(Object::ReplicaSet(new_rs), ctx.actor) {
+    let (created, already_existed) = match ctx.store.create(Object::ReplicaSet(Box::new(new_rs)), ctx.actor) {
         Ok(o) => (o.as_replica_set().cloned().unwrap_or_default(), false),
         Err(ApiError::AlreadyExists { .. }) => {
             let ns = d.metadata.namespace.clone().unwrap_or_default();

@@ -169,14 +169,14 @@ pub fn reconcile(
     for slice in to_update {
         let n = slice.endpoints.as_ref().map_or(0, Vec::len);
         ctx.because(format!("updated a slice of {svc_name} to {n} endpoints: {total} pods match the selector"));
-        ctx.store.update(Object::EndpointSlice(slice), ctx.actor).map_err(|e| e.to_string())?;
+        ctx.store.update(Object::EndpointSlice(Box::new(slice)), ctx.actor).map_err(|e| e.to_string())?;
     }
     for slice in to_create {
         let n = slice.endpoints.as_ref().map_or(0, Vec::len);
         ctx.because(format!(
             "created a slice of {svc_name} with {n} endpoints: {total} pods match the selector, at most {MAX_ENDPOINTS_PER_SLICE} per slice"
         ));
-        match ctx.store.create(Object::EndpointSlice(slice), ctx.actor) {
+        match ctx.store.create(Object::EndpointSlice(Box::new(slice)), ctx.actor) {
             Ok(_) | Err(ApiError::Forbidden(_)) => {}
             Err(e) => return Err(e.to_string()),
         }
