@@ -12,7 +12,10 @@ const AGGREGATE_WINDOW_MS: i64 = 10 * 60 * 1000;
 
 #[derive(Default, Debug)]
 pub struct Recorder {
-    seen: HashMap<String, (ObjKey, i64)>,
+    /// The correlator's key (source, object, type, reason, message), hashed: the stored
+    /// Event is compared field by field before it is bumped, so a collision only costs
+    /// a new Event. Entries past the aggregation window are dropped as they are met.
+    seen: HashMap<u64, (ObjKey, i64)>,
     /// Per object name: the instant of its last event and how many it had then, so
     /// same-instant events get distinct names without probing the store.
     last_name: HashMap<String, (i128, i128)>,
@@ -29,10 +32,26 @@ impl Recorder {
         message: String,
     ) {
         let now_ms = store.clock.now_ms;
-        let dedupe = format!("{actor}\x00{}\x00{}\x00{type_}\x00{reason}\x00{message}", about.uid(), about.name());
+        let dedupe = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (actor, about.uid(), about.name(), type_, reason, message.as_str()).hash(&mut h);
+            h.finish()
+        };
         if let Some((key, first_ms)) = self.seen.get(&dedupe).cloned() {
-            if now_ms - first_ms <= AGGREGATE_WINDOW_MS {
-                if let Some(Object::Event(existing)) = store.get(&key).map(|o| (**o).clone()) {
+            if now_ms - first_ms > AGGREGATE_WINDOW_MS {
+                self.seen.remove(&dedupe);
+            } else {
+                let same = |e: &Event| {
+                    e.involved_object.uid.as_deref() == Some(about.uid())
+                        && e.reason.as_deref() == Some(reason)
+                        && e.message.as_deref() == Some(message.as_str())
+                        && e.type_.as_deref() == Some(type_)
+                        && e.source.as_ref().and_then(|s| s.component.as_deref()) == Some(actor)
+                };
+                if let Some(Object::Event(existing)) =
+                    store.get(&key).filter(|o| o.as_event().is_some_and(same)).map(|o| (**o).clone())
+                {
                     let mut ev = existing;
                     ev.count = Some(ev.count.unwrap_or(1) + 1);
                     ev.last_timestamp = Some(store.now());
