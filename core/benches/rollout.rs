@@ -90,7 +90,11 @@ fn main() {
         print!("{text}");
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let ms = |label: &str| -> f64 {
-            text.split(label).nth(1).and_then(|r| r.trim().split(' ').next()).and_then(|v| v.parse().ok()).unwrap_or(0.0)
+            text.split(label)
+                .nth(1)
+                .and_then(|r| r.trim().split(' ').next())
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0.0)
         };
         figures.push((n, ms("deploy"), ms("rollout")));
     }

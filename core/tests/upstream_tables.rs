@@ -95,7 +95,8 @@ fn with_ctx<T>(rss: &mut Vec<ReplicaSet>, f: impl FnOnce(&mut Ctx, &mut Vec<Repl
         // Status is the controller's to write (PrepareForCreate drops it), as here.
         let mut stored = created.as_replica_set().unwrap().clone();
         stored.status.clone_from(&r.status);
-        let updated = store.update(kubeloop::api::Object::ReplicaSet(Box::new(stored)), "replicaset-controller").unwrap();
+        let updated =
+            store.update(kubeloop::api::Object::ReplicaSet(Box::new(stored)), "replicaset-controller").unwrap();
         let mut stored = updated.as_replica_set().unwrap().clone();
         stored.metadata.creation_timestamp = r.metadata.creation_timestamp.clone();
         *r = stored;

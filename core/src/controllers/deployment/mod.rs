@@ -133,7 +133,8 @@ fn replica_sets_for(ctx: &mut Ctx, d: &Deployment, selector: &Selector) -> Resul
             }
             None if matches && d.metadata.deletion_timestamp.is_none() && rs.metadata.deletion_timestamp.is_none() => {
                 rs.metadata.owner_references.get_or_insert_with(Vec::new).push(controller_ref(&owner));
-                let adopted = ctx.store.update(Object::ReplicaSet(Box::new(rs)), ctx.actor).map_err(|e| e.to_string())?;
+                let adopted =
+                    ctx.store.update(Object::ReplicaSet(Box::new(rs)), ctx.actor).map_err(|e| e.to_string())?;
                 out.extend(adopted.as_replica_set().cloned());
             }
             _ => {}
