@@ -61,3 +61,31 @@ fn a_server_dry_run_sees_namespaces_created_earlier_in_the_stream() {
     assert!(out.contains("namespace/team created (server dry run)"), "{out}");
     assert!(out.contains("configmap/c created (server dry run)"), "{out}");
 }
+
+/// ValidateDeploymentSpec's nil selector: Required, and it selects nothing; `{}` is empty.
+/// Both come from the API server, for the editor's check, a dry run and a real apply alike.
+#[test]
+fn a_missing_selector_is_the_api_servers_error() {
+    let d = deployment("web", 2, &rolling("1", "0"), "", "nginx:1.25");
+    let without = d.replace("  selector:\n    matchLabels:\n      app: web\n", "");
+    assert_ne!(without, d);
+    let empty = d.replace("  selector:\n    matchLabels:\n      app: web\n", "  selector: {}\n");
+    let (engine, out) = run(&format!(
+        "{}{}{}",
+        apply_with("--dry-run=server", &without),
+        apply_with("", &without),
+        apply_with("", &empty)
+    ));
+    assert_eq!(out.matches("* spec.selector: Required value\n").count(), 2, "{out}");
+    assert_eq!(
+        out.matches("* spec.template.metadata.labels: Invalid value: {\"app\":\"web\"}: `selector` does not match template `labels`").count(),
+        2,
+        "{out}"
+    );
+    assert!(out.contains("spec.selector: Invalid value: {}: empty selector is invalid for deployment"), "{out}");
+    assert!(engine.store.get_named(Kind::Deployment, "default", "web").is_none());
+    let mut session = kubeloop::session::Session::new(&without, 0);
+    let errs = session.errors();
+    assert!(errs.iter().any(|e| e.path == "spec.selector" && e.message.contains("Required value")), "{errs:?}");
+    assert!(!session.apply());
+}

@@ -140,6 +140,27 @@ fn split_top_level(s: &str) -> Vec<&str> {
     parts
 }
 
+/// k8s-openapi holds a workload's `spec.selector` as a value, not a pointer as the API
+/// does, so a manifest without one decodes to this marker (no matchLabels and an empty
+/// matchExpressions list), which validation reports as upstream reports a nil selector.
+/// A selector written as exactly `{matchExpressions: []}` reads as unset too.
+pub fn unset() -> k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
+    k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
+        match_labels: None,
+        match_expressions: Some(Vec::new()),
+    }
+}
+
+/// Whether a selector is the [`unset`] marker.
+pub fn is_unset(s: &k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector) -> bool {
+    s.match_labels.is_none() && s.match_expressions.as_ref().is_some_and(Vec::is_empty)
+}
+
+/// Whether a manifest's `spec.selector` is given (not absent, not null).
+pub fn given_in(value: &serde_json::Value) -> bool {
+    value.get("spec").and_then(|s| s.get("selector")).is_some_and(|s| !s.is_null())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

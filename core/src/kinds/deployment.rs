@@ -27,7 +27,12 @@ impl KindDef for Deployment {
     const DEPRECATED: Option<&'static str> = None;
 
     fn decode(value: &Value) -> Result<Self, DecodeError> {
-        shell(value, |metadata, spec| Deployment { metadata, spec: spec.unwrap_or_default(), status: None })
+        let mut d: Deployment =
+            shell(value, |metadata, spec| Deployment { metadata, spec: spec.unwrap_or_default(), status: None })?;
+        if !crate::api::selector::given_in(value) {
+            d.spec.selector = crate::api::selector::unset();
+        }
+        Ok(d)
     }
 
     fn keep_status(&mut self, live: &Self) {

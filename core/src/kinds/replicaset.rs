@@ -23,7 +23,12 @@ impl KindDef for ReplicaSet {
     const DEPRECATED: Option<&'static str> = None;
 
     fn decode(value: &Value) -> Result<Self, DecodeError> {
-        shell(value, |metadata, spec| ReplicaSet { metadata, spec: spec.unwrap_or_default(), status: None })
+        let mut rs: ReplicaSet =
+            shell(value, |metadata, spec| ReplicaSet { metadata, spec: spec.unwrap_or_default(), status: None })?;
+        if !crate::api::selector::given_in(value) {
+            rs.spec.selector = crate::api::selector::unset();
+        }
+        Ok(rs)
     }
 
     fn keep_status(&mut self, live: &Self) {

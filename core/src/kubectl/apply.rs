@@ -153,30 +153,24 @@ fn apply_selected(
             obj.meta_mut().namespace = Some(namespace.to_string());
         }
         applied.insert(obj.key());
-        let attempt = match missing_selector(m, &obj) {
-            Some(errors) => Err(ApiError::Invalid { kind: obj.kind(), name: obj.name().to_string(), errors }),
-            None => match dry_run {
-                DryRun::None => apply_one(store, obj),
-                _ => {
-                    if obj.kind() == Kind::Namespace {
-                        namespaces.insert(obj.name().to_string());
-                    }
-                    let label = format!("{}/{}", obj.kind().resource_singular(), obj.name());
-                    let planned = if dry_run == DryRun::Server {
-                        dry_run_one(store, obj, &namespaces)
-                    } else {
-                        plan_one(store, obj)
-                    };
-                    planned.map(|p| {
-                        let verb = match p {
-                            Planned::Create(_) => "created",
-                            Planned::Update { .. } => "configured",
-                            Planned::Unchanged => "unchanged",
-                        };
-                        format!("{label} {verb}{}\n", dry_run.suffix())
-                    })
+        let attempt = match dry_run {
+            DryRun::None => apply_one(store, obj),
+            _ => {
+                if obj.kind() == Kind::Namespace {
+                    namespaces.insert(obj.name().to_string());
                 }
-            },
+                let label = format!("{}/{}", obj.kind().resource_singular(), obj.name());
+                let planned =
+                    if dry_run == DryRun::Server { dry_run_one(store, obj, &namespaces) } else { plan_one(store, obj) };
+                planned.map(|p| {
+                    let verb = match p {
+                        Planned::Create(_) => "created",
+                        Planned::Update { .. } => "configured",
+                        Planned::Unchanged => "unchanged",
+                    };
+                    format!("{label} {verb}{}\n", dry_run.suffix())
+                })
+            }
         };
         match attempt {
             Ok(line) => result.output.stdout.push_str(&line),
@@ -259,54 +253,17 @@ pub fn check_objects(store: &Store, objs: &[ManifestObject], namespace: &str) ->
         if obj.kind() == Kind::Namespace {
             namespaces.insert(obj.name().to_string());
         }
-        let field_errors = match missing_selector(m, &obj) {
-            Some(errs) => errs,
-            None => match dry_run_one(store, obj, &namespaces) {
-                Ok(_) => Vec::new(),
-                Err(ApiError::Invalid { errors, .. }) => errors,
-                Err(e) => {
-                    errors.extend(locate(m, &e));
-                    continue;
-                }
-            },
+        let field_errors = match dry_run_one(store, obj, &namespaces) {
+            Ok(_) => Vec::new(),
+            Err(ApiError::Invalid { errors, .. }) => errors,
+            Err(e) => {
+                errors.extend(locate(m, &e));
+                continue;
+            }
         };
         errors.extend(field_errors.iter().map(|fe| m.error_at(&fe.path, fe.to_string())));
     }
     errors
-}
-
-/// A workload written without `spec.selector`: upstream validates a nil selector as
-/// Required, and as matching nothing (so the template labels never match). Typed
-/// decoding cannot tell nil from `{}`, so the manifest itself is asked.
-fn missing_selector(m: &ManifestObject, obj: &Object) -> Option<Vec<crate::validation::field::FieldError>> {
-    use crate::validation::field::FieldError;
-    // Workloads whose selector is a required field: typed, it cannot be nil.
-    if obj.selector().is_none() || obj.pod_template().is_none() && obj.kind() != Kind::ReplicaSet {
-        return None;
-    }
-    let raw =
-        match m.prefix.strip_prefix("items[").and_then(|r| r.strip_suffix(']')).and_then(|i| i.parse::<usize>().ok()) {
-            Some(i) => m.doc.value.get("items")?.get(i)?,
-            None => &m.doc.value,
-        };
-    if raw.get("spec").and_then(|s| s.get("selector")).is_some_and(|s| !s.is_null()) {
-        return None;
-    }
-    let mut defaulted = obj.clone();
-    defaulted.set_defaults();
-    let mut errors = vec![FieldError::required("spec.selector", "")];
-    let labels = defaulted.pod_template().and_then(|t| t.metadata.as_ref()).and_then(|m| m.labels.clone());
-    errors.push(FieldError::invalid(
-        "spec.template.metadata.labels",
-        serde_json::json!(labels.unwrap_or_default()),
-        "`selector` does not match template `labels`",
-    ));
-    errors.extend(
-        crate::validation::validate_create(&defaulted)
-            .into_iter()
-            .filter(|e| e.path != "spec.selector" && e.path != "spec.template.metadata.labels"),
-    );
-    Some(errors)
 }
 
 /// The manifest as kubectl records it in last-applied-configuration.

@@ -131,9 +131,13 @@ pub fn non_negative(errs: &mut Vec<FieldError>, path: &str, v: Option<i64>) {
 
 pub fn selector_and_template(sel: &LabelSelector, template: Option<&PodTemplateSpec>, what: &str) -> Vec<FieldError> {
     let mut errs = Vec::new();
+    // A nil selector is Required, and selects nothing (LabelSelectorAsSelector(nil)).
+    let unset = crate::api::selector::is_unset(sel);
     let empty = sel.match_labels.as_ref().is_none_or(BTreeMap::is_empty)
         && sel.match_expressions.as_ref().is_none_or(Vec::is_empty);
-    if empty {
+    if unset {
+        errs.push(FieldError::required("spec.selector", ""));
+    } else if empty {
         errs.push(FieldError::invalid("spec.selector", to_value(sel), format!("empty selector is invalid for {what}")));
     }
     errs.extend(validate_labels(sel.match_labels.as_ref(), "spec.selector.matchLabels"));
@@ -163,7 +167,7 @@ pub fn selector_and_template(sel: &LabelSelector, template: Option<&PodTemplateS
     let labels = template.metadata.as_ref().and_then(|m| m.labels.as_ref());
     match Selector::from_label_selector(sel) {
         Err(_) => errs.push(FieldError::invalid("spec.selector", to_value(sel), "invalid label selector")),
-        Ok(s) if !empty && !s.matches(labels) => errs.push(FieldError::invalid(
+        Ok(s) if unset || (!empty && !s.matches(labels)) => errs.push(FieldError::invalid(
             "spec.template.metadata.labels",
             json!(labels.cloned().unwrap_or_default()),
             "`selector` does not match template `labels`",
