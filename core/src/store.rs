@@ -346,14 +346,23 @@ impl Store {
 
     /// Creates an object, filling name (from generateName), namespace, uid,
     /// resourceVersion, generation and creationTimestamp; defaults and validates it.
-    pub fn create(&mut self, mut obj: Object, actor: &'static str) -> Result<Rc<Object>, ApiError> {
+    pub fn create(&mut self, obj: Object, actor: &'static str) -> Result<Rc<Object>, ApiError> {
+        let done = self.create_inner(obj, actor);
+        // A reason belongs to the write it was given for, stored or refused.
+        self.why = None;
+        done
+    }
+
+    fn create_inner(&mut self, mut obj: Object, actor: &'static str) -> Result<Rc<Object>, ApiError> {
         let kind = obj.kind();
         if kind == Kind::Event {
             while self.event_order.len() >= self.limits.max_events.max(1) {
                 let Some(oldest) = self.event_order.front().cloned() else { break };
                 if self.objects.contains_key(&oldest) {
+                    let callers = self.why.take();
                     self.because(format!("expired: the newest {} events are kept", self.limits.max_events));
                     self.remove(&oldest, "kube-apiserver", None);
+                    self.why = callers;
                 } else {
                     self.event_order.pop_front();
                 }
@@ -463,6 +472,12 @@ impl Store {
     /// moves as the kind's strategy says. An object being deleted whose last finalizer
     /// is removed here is gone after the write.
     pub fn update(&mut self, obj: Object, actor: &'static str) -> Result<Rc<Object>, ApiError> {
+        let done = self.update_inner(obj, actor);
+        self.why = None;
+        done
+    }
+
+    fn update_inner(&mut self, obj: Object, actor: &'static str) -> Result<Rc<Object>, ApiError> {
         let (obj, old) = self.admit_update(obj, actor)?;
         let key = obj.key();
         let kind = key.kind;
@@ -540,6 +555,12 @@ impl Store {
     /// objects with finalizers (including the GC's orphan and foregroundDeletion) get a
     /// deletionTimestamp; everything else is removed at once.
     pub fn delete(&mut self, key: &ObjKey, opts: DeleteOptions, actor: &'static str) -> Result<Rc<Object>, ApiError> {
+        let done = self.delete_inner(key, opts, actor);
+        self.why = None;
+        done
+    }
+
+    fn delete_inner(&mut self, key: &ObjKey, opts: DeleteOptions, actor: &'static str) -> Result<Rc<Object>, ApiError> {
         let Some(old) = self.objects.get(key).cloned() else {
             return Err(ApiError::NotFound { kind: key.kind, name: key.name.clone() });
         };

@@ -50,7 +50,7 @@ fn dry_runs_report_configured_unchanged_and_pruned() {
     );
     let out = run_on(&mut engine, &apply_with("--dry-run", &d));
     assert!(out.contains("--dry-run is deprecated and can be replaced with --dry-run=client."), "{out}");
-    assert!(out.contains("unchanged (dry run)"), "{out}");
+    assert!(out.contains("deployment.apps/web configured (dry run)"), "a client dry run of an existing object: {out}");
 }
 
 #[test]

@@ -81,6 +81,17 @@ fn writes_carry_their_sync_and_reason() {
     );
     assert!(why("replicaset-controller", "3 desired, 0 exist"), "create reason");
     assert!(why("default-scheduler", "nodes fit"), "bind reason");
+    // A reason is never left over for a write it was not given for.
+    for r in &engine.store.trace {
+        if let Some(w) = r.why.as_deref() {
+            let nums: Vec<&str> = w.split(' ').collect();
+            let same = nums.windows(4).any(|x| x[0] == "from" && x[2] == "to" && x[1] == x[3].trim_end_matches(':'));
+            assert!(!same, "a no-op reason: {w}");
+            if r.object.kind() == Kind::Event {
+                panic!("an Event carries a controller's reason: {w}");
+            }
+        }
+    }
     assert!(
         engine.store.decisions.iter().any(|d| d.why.contains("not scaling down old replica sets")),
         "a decision that wrote nothing is kept"
@@ -145,4 +156,23 @@ fn extreme_valid_values_do_not_stall_virtual_time() {
     let d = engine.store.get_named(Kind::Deployment, "default", "plain").unwrap();
     let conds = d.as_deployment().unwrap().status.as_ref().unwrap().conditions.clone().unwrap_or_default();
     assert!(conds.iter().all(|c| c.type_.as_deref() != Some("Progressing")), "no deadline, no Progressing");
+}
+
+/// The pod garbage collector's quarantine is memory; after a restart it finds the pods of
+/// a deleted node again from the store (gcOrphaned) and still collects them.
+#[test]
+fn a_restart_during_the_pod_gc_quarantine_still_collects_the_pods() {
+    let d = deployment("web", 3, &rolling("1", "0"), "", "nginx:1.25");
+    let (mut engine, _) =
+        run(&format!("{}kubectl delete node node-1 --wait=false\nadvance 10s\n", apply_and_settle(&d)));
+    let on_gone = |e: &kubeloop::sim::engine::Engine| {
+        e.store
+            .list(Kind::Pod, Some("default"))
+            .filter(|p| p.as_pod().map(kubeloop::api::pod::node_name) == Some("node-1"))
+            .count()
+    };
+    assert_eq!(on_gone(&engine), 1, "one pod was on node-1 and waits out the quarantine");
+    engine.restart_controller_manager();
+    run_on(&mut engine, "advance 40s\n");
+    assert_eq!(on_gone(&engine), 0, "collected after the restart");
 }

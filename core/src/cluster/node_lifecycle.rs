@@ -22,16 +22,25 @@ impl Controller for PodGarbageCollector {
     fn name(&self) -> &'static str {
         "pod-garbage-collector"
     }
+    /// Nodes going away, and pods bound to a node that is gone (gcOrphaned: what a
+    /// restarted collector finds again from the store).
     fn watches(&self) -> &'static [Kind] {
-        &[Kind::Node]
+        &[Kind::Node, Kind::Pod]
     }
     fn owns(&self) -> &'static [Kind] {
         &[Kind::Pod]
     }
 
-    fn keys_for(&mut self, ev: &WatchEvent, _store: &Store, out: &mut Vec<ObjKey>) {
-        if ev.object.kind() == Kind::Node && ev.kind == WatchType::Deleted {
-            out.push(ev.object.key());
+    fn keys_for(&mut self, ev: &WatchEvent, store: &Store, out: &mut Vec<ObjKey>) {
+        match ev.object.kind() {
+            Kind::Node if ev.kind == WatchType::Deleted => out.push(ev.object.key()),
+            Kind::Pod if ev.kind == WatchType::Added => {
+                let node = ev.object.as_pod().map(pod::node_name).unwrap_or("");
+                if !node.is_empty() && store.get_named(Kind::Node, "", node).is_none() {
+                    out.push(ObjKey::new(Kind::Node, "", node));
+                }
+            }
+            _ => {}
         }
     }
 

@@ -43,11 +43,7 @@ impl Controller for EndpointsController {
             Kind::Endpoints if ev.kind == crate::store::WatchType::Deleted => {
                 out.push(ObjKey::new(Kind::Service, o.namespace(), o.name()))
             }
-            Kind::Pod => {
-                for p in std::iter::once(o).chain(ev.old.iter()) {
-                    services_selecting(store, p, out);
-                }
-            }
+            Kind::Pod => services_for_pod_event(ev, store, out),
             _ => {}
         }
     }
@@ -109,24 +105,24 @@ impl Controller for EndpointsController {
             key.name,
             if truncated { format!(", truncated to {MAX_CAPACITY}") } else { String::new() }
         ));
-        let result = if current.is_some() {
-            ctx.store.update(Object::Endpoints(Box::new(ep)), ctx.actor)
+        let updating = current.is_some();
+        let result = if updating {
+            ctx.store.update(Object::Endpoints(Box::new(ep.clone())), ctx.actor)
         } else {
-            ctx.store.create(Object::Endpoints(Box::new(ep)), ctx.actor)
+            ctx.store.create(Object::Endpoints(Box::new(ep.clone())), ctx.actor)
         };
         match result {
             Ok(_) => Ok(()),
             // A namespace being deleted takes its Endpoints with it.
-            Err(ApiError::Forbidden(_)) => Ok(()),
+            Err(ApiError::Forbidden(_)) if !updating => Ok(()),
             Err(e) => {
-                let svc_obj = Object::Service(Box::new(svc));
-                let reason = if current.is_some() { "FailedToUpdateEndpoint" } else { "FailedToCreateEndpoint" };
-                ctx.event(
-                    &svc_obj,
-                    "Warning",
-                    reason,
-                    format!("Failed to update endpoint {}/{}: {e}", key.namespace, key.name),
-                );
+                let (reason, verb) = if updating {
+                    ("FailedToUpdateEndpoint", "update endpoint")
+                } else {
+                    ("FailedToCreateEndpoint", "create endpoint for service")
+                };
+                let msg = format!("Failed to {verb} {}/{}: {e}", key.namespace, key.name);
+                ctx.event(&Object::Endpoints(Box::new(ep)), "Warning", reason, msg);
                 Err(e.to_string())
             }
         }
@@ -151,13 +147,14 @@ fn desired_subsets(store: &Store, svc: &Service) -> (Vec<EndpointSubset>, (usize
     let spec = svc.spec.clone().unwrap_or_default();
     let publish = spec.publish_not_ready_addresses.unwrap_or(false);
     let ports = spec.ports.clone().unwrap_or_default();
-    // port -> (ip, uid) -> (address, ready); not ready trumps ready.
-    type PortKey = (String, i32, String);
-    type Addresses = BTreeMap<((u32, String), String), (EndpointAddress, bool)>;
+    // port -> (ip, uid) -> (address, ready); not ready trumps ready. Addresses sort by
+    // their IP's bytes then uid, as LessEndpointAddress does.
+    type PortKey = (String, i32, String, Option<String>);
+    type Addresses = BTreeMap<(String, String), (EndpointAddress, bool)>;
     let mut by_port: BTreeMap<Option<PortKey>, Addresses> = BTreeMap::new();
     let mut add = |port: Option<PortKey>, addr: EndpointAddress, ready: bool| {
         let uid = addr.target_ref.as_ref().and_then(|r| r.uid.clone()).unwrap_or_default();
-        let entry = by_port.entry(port).or_default().entry((ip_order(&addr.ip), uid)).or_insert((addr, ready));
+        let entry = by_port.entry(port).or_default().entry((addr.ip.clone(), uid)).or_insert((addr, ready));
         entry.1 &= ready;
     };
     for o in selected_pods(store, svc) {
@@ -187,22 +184,27 @@ fn desired_subsets(store: &Store, svc: &Service) -> (Vec<EndpointSubset>, (usize
         }
         for sp in &ports {
             if let Some(n) = find_port(p, sp) {
-                let key = (sp.name.clone().unwrap_or_default(), n, sp.protocol.clone().unwrap_or_else(|| "TCP".into()));
+                let key = (
+                    sp.name.clone().unwrap_or_default(),
+                    n,
+                    sp.protocol.clone().unwrap_or_else(|| "TCP".into()),
+                    sp.app_protocol.clone(),
+                );
                 add(Some(key), address.clone(), ready);
             }
         }
     }
     // Ports serving the same addresses (with the same readiness) share a subset.
-    type Members = Vec<((u32, String), String, bool)>;
+    type Members = Vec<(String, String, bool)>;
     let mut subsets: Vec<(Members, EndpointSubset)> = Vec::new();
     let (mut ready_n, mut not_ready_n) = (0, 0);
     for (port, addrs) in by_port {
         let members: Members = addrs.iter().map(|((ip, uid), (_, ready))| (ip.clone(), uid.clone(), *ready)).collect();
-        let endpoint_port = port.map(|(name, n, proto)| EndpointPort {
+        let endpoint_port = port.map(|(name, n, proto, app_protocol)| EndpointPort {
             name: (!name.is_empty()).then_some(name),
             port: n,
             protocol: Some(proto),
-            app_protocol: None,
+            app_protocol,
         });
         if let Some((_, subset)) = subsets.iter_mut().find(|(m, _)| *m == members) {
             subset.ports.get_or_insert_with(Vec::new).extend(endpoint_port);

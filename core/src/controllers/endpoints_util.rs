@@ -11,14 +11,15 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-/// `spec.selector`, where the Service has one: a Service without a selector has its
-/// endpoints written by someone else, and an empty selector selects every pod.
+/// `spec.selector`, where the Service has one: a Service without a selector (or with
+/// `{}`, which the API stores as none) has its endpoints written by someone else.
 pub fn selector(svc: &Service) -> Option<&BTreeMap<String, String>> {
     let spec = svc.spec.as_ref()?;
     if spec.type_.as_deref() == Some("ExternalName") {
         return None;
     }
-    spec.selector.as_ref()
+    // The API server stores `selector: {}` as no selector (omitempty on a map).
+    spec.selector.as_ref().filter(|s| !s.is_empty())
 }
 
 /// Whether a selector (a plain label map) matches these labels.
@@ -41,6 +42,31 @@ pub fn services_selecting(store: &Store, pod: &Object, out: &mut Vec<ObjKey>) {
             out.push(s.key());
         }
     }
+}
+
+/// Whether a pod update can change any endpoint (GetServicesToUpdateOnPodChange with
+/// podEndpointsChanged): labels, address, readiness, deletion, phase, host names, node.
+pub fn pod_change_matters(old: &Object, new: &Object) -> bool {
+    let (Some(a), Some(b)) = (old.as_pod(), new.as_pod()) else { return true };
+    let host = |p: &Pod| p.spec.as_ref().map(|s| (s.hostname.clone(), s.subdomain.clone(), s.node_name.clone()));
+    a.metadata.labels != b.metadata.labels
+        || pod_ip(a) != pod_ip(b)
+        || pod::is_ready(a) != pod::is_ready(b)
+        || a.metadata.deletion_timestamp.is_some() != b.metadata.deletion_timestamp.is_some()
+        || pod::phase(a) != pod::phase(b)
+        || host(a) != host(b)
+}
+
+/// The Services a pod watch event concerns: those selecting the pod before or after,
+/// when the change can matter to an endpoint.
+pub fn services_for_pod_event(ev: &crate::store::WatchEvent, store: &Store, out: &mut Vec<ObjKey>) {
+    if let Some(old) = &ev.old {
+        if !pod_change_matters(old, &ev.object) {
+            return;
+        }
+        services_selecting(store, old, out);
+    }
+    services_selecting(store, &ev.object, out);
 }
 
 /// ShouldPodBeInEndpoints: not terminal, has an IP, and not terminating unless asked.
@@ -90,13 +116,4 @@ pub fn find_port(p: &Pod, port: &ServicePort) -> Option<i32> {
 /// IsServiceIPSet's negation: a headless Service (`clusterIP: None`, or none at all).
 pub fn is_headless(svc: &Service) -> bool {
     matches!(svc.spec.as_ref().and_then(|s| s.cluster_ip.as_deref()), None | Some("") | Some("None"))
-}
-
-/// IPv4 addresses in numeric order (as RepackSubsets sorts them, by IP bytes).
-pub fn ip_order(ip: &str) -> (u32, String) {
-    let n = ip.split('.').map(|o| o.parse::<u8>().ok()).collect::<Option<Vec<u8>>>();
-    match n.as_deref() {
-        Some([a, b, c, d]) => (u32::from_be_bytes([*a, *b, *c, *d]), String::new()),
-        _ => (u32::MAX, ip.to_string()),
-    }
 }

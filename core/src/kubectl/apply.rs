@@ -34,9 +34,17 @@ impl DryRun {
             None | Some("none") => Ok((DryRun::None, None)),
             Some("client") => Ok((DryRun::Client, None)),
             Some("server") => Ok((DryRun::Server, None)),
+            // `--dry-run` alone reaches here as "true" (kubectl's NoOptDefVal "unchanged").
             Some("true") => Ok((
                 DryRun::Client,
                 Some("W0000 --dry-run is deprecated and can be replaced with --dry-run=client.\n".into()),
+            )),
+            Some("false") => Ok((
+                DryRun::None,
+                Some(
+                    "W0000 --dry-run=false is deprecated (boolean value) and can be replaced with --dry-run=none.\n"
+                        .into(),
+                ),
             )),
             Some(other) => {
                 Err(format!("error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."))
@@ -163,9 +171,12 @@ fn apply_selected(
                 let planned =
                     if dry_run == DryRun::Server { dry_run_one(store, obj, &namespaces) } else { plan_one(store, obj) };
                 planned.map(|p| {
+                    // A client dry run cannot know the server's answer: an existing object
+                    // is always "configured" (kubectl's printer).
                     let verb = match p {
                         Planned::Create(_) => "created",
                         Planned::Update { .. } => "configured",
+                        Planned::Unchanged if dry_run == DryRun::Client => "configured",
                         Planned::Unchanged => "unchanged",
                     };
                     format!("{label} {verb}{}\n", dry_run.suffix())

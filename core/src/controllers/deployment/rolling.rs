@@ -31,6 +31,12 @@ pub fn reconcile_new_replica_set(ctx: &mut Ctx, sets: &mut Sets, d: &Deployment)
         let all: Vec<&ReplicaSet> = sets.all.iter().collect();
         new_rs_new_replicas(d, &all, &new_rs)?
     };
+    if target == spec_replicas(&new_rs) {
+        // maxSurge is used up: nothing to scale (the annotations may still be written).
+        let (scaled, rs) = scale_rs_and_record(ctx, &new_rs, target, d)?;
+        sets.all[ni] = rs;
+        return Ok(scaled);
+    }
     let name = new_rs.metadata.name.as_deref().unwrap_or("");
     let current = replica_count(&sets.all);
     ctx.because(if target > spec_replicas(&new_rs) {

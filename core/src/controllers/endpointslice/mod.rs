@@ -7,7 +7,7 @@
 pub mod reconciler;
 
 use super::endpoints_util::*;
-use crate::api::{Kind, ObjKey};
+use crate::api::{Kind, ObjKey, Object};
 use crate::sim::controller::{Controller, Ctx};
 use crate::store::{Store, WatchEvent, WatchType};
 use k8s_openapi::api::core::v1::{ObjectReference, Pod, Service};
@@ -18,6 +18,7 @@ pub const NAME: &str = "endpointslice-controller";
 pub const CONTROLLER_NAME: &str = "endpointslice-controller.k8s.io";
 pub const SERVICE_NAME_LABEL: &str = "kubernetes.io/service-name";
 pub const MANAGED_BY_LABEL: &str = "endpointslice.kubernetes.io/managed-by";
+const ZONE: &str = "topology.kubernetes.io/zone";
 /// --max-endpoints-per-slice's default.
 pub const MAX_ENDPOINTS_PER_SLICE: usize = 100;
 
@@ -39,13 +40,15 @@ impl Controller for EndpointSliceController {
         let o = &ev.object;
         match o.kind() {
             Kind::Service if ev.kind != WatchType::Deleted => out.push(o.key()),
-            Kind::Pod => {
-                for p in std::iter::once(o).chain(ev.old.iter()) {
-                    services_selecting(store, p, out);
-                }
-            }
-            // A node's zone label feeds endpoints; a new node may let skipped pods in.
-            Kind::Node => {
+            Kind::Pod => services_for_pod_event(ev, store, out),
+            // A node's zone feeds endpoints; a node appearing or going lets skipped pods in
+            // or out. Other node changes (status heartbeats) cannot matter.
+            Kind::Node
+                if ev.old.as_ref().is_none_or(|old| {
+                    let zone = |n: &Object| n.labels().and_then(|l| l.get(ZONE)).cloned();
+                    zone(old) != zone(o)
+                }) =>
+            {
                 for s in store.list(Kind::Service, None) {
                     if s.as_service().is_some_and(|svc| selector(svc).is_some()) {
                         out.push(s.key());
@@ -65,7 +68,7 @@ impl Controller for EndpointSliceController {
         // A deleted Service's slices go with it through their ownerReference (the GC).
         let Some(svc_obj) = ctx.store.get(key).cloned() else { return Ok(()) };
         let Some(svc) = svc_obj.as_service() else { return Ok(()) };
-        if selector(svc).is_none() || svc_obj.is_deleting() {
+        if selector(svc).is_none() {
             return Ok(());
         }
         let mut desired: Vec<(Vec<EndpointPort>, Endpoint)> = Vec::new();
@@ -82,11 +85,7 @@ impl Controller for EndpointSliceController {
                 missing_nodes.push(node_name.to_string());
                 continue;
             }
-            let zone = node
-                .and_then(|n| n.labels())
-                .and_then(|l| l.get("topology.kubernetes.io/zone"))
-                .filter(|z| !z.is_empty())
-                .cloned();
+            let zone = node.and_then(|n| n.labels()).and_then(|l| l.get(ZONE)).filter(|z| !z.is_empty()).cloned();
             desired.push((endpoint_ports(p, svc), pod_to_endpoint(p, svc, zone)));
         }
         reconciler::reconcile(ctx, &svc_obj, svc, desired)?;

@@ -166,10 +166,9 @@ pub fn reconcile(
             None => to_create.push(placeholder),
         }
     }
-    for slice in to_update {
-        let n = slice.endpoints.as_ref().map_or(0, Vec::len);
-        ctx.because(format!("updated a slice of {svc_name} to {n} endpoints: {total} pods match the selector"));
-        ctx.store.update(Object::EndpointSlice(Box::new(slice)), ctx.actor).map_err(|e| e.to_string())?;
+    // No creates for a Service being deleted; creates, then updates, then deletes.
+    if svc_obj.is_deleting() {
+        to_create.clear();
     }
     for slice in to_create {
         let n = slice.endpoints.as_ref().map_or(0, Vec::len);
@@ -180,6 +179,11 @@ pub fn reconcile(
             Ok(_) | Err(ApiError::Forbidden(_)) => {}
             Err(e) => return Err(e.to_string()),
         }
+    }
+    for slice in to_update {
+        let n = slice.endpoints.as_ref().map_or(0, Vec::len);
+        ctx.because(format!("updated a slice of {svc_name} to {n} endpoints: {total} pods match the selector"));
+        ctx.store.update(Object::EndpointSlice(Box::new(slice)), ctx.actor).map_err(|e| e.to_string())?;
     }
     for slice in to_delete {
         let key = crate::api::ObjKey::new(
