@@ -155,29 +155,30 @@ impl Files for LineFiles<'_> {
 }
 
 /// Plays a kubectl wait out in virtual time: the cluster runs from one timed event to
-/// the next until the condition holds or its deadline passes.
-pub fn wait(engine: &mut Engine, mut w: Wait) -> Output {
+/// the next until the condition holds or its deadline passes. A runaway engine ends the
+/// wait with its error (also returned, for a caller that halts on it).
+pub fn wait(engine: &mut Engine, mut w: Wait) -> (Output, Option<crate::sim::engine::EngineError>) {
     let mut out = Output::default();
     loop {
         if let Err(e) = engine.drain() {
             out.push(Output::err(e.to_string()));
-            return out;
+            return (out, Some(e));
         }
         let (printed, done) = w.poll(&engine.store);
         out.push(printed);
         if done {
-            return out;
+            return (out, None);
         }
         match engine.next_event_ms() {
             Some(at) if at <= w.deadline_ms => {
                 if let Err(e) = engine.step() {
                     out.push(Output::err(e.to_string()));
-                    return out;
+                    return (out, Some(e));
                 }
             }
             _ => {
                 out.push(Wait::timed_out());
-                return out;
+                return (out, None);
             }
         }
     }
@@ -197,7 +198,7 @@ pub fn run(
                 let reply = kubectl::run(&mut engine.store, args, &LineFiles { stdin: stdin.as_deref(), read });
                 let mut out = reply.output;
                 match reply.wait {
-                    Some(w) => out.push(wait(engine, w)),
+                    Some(w) => out.push(wait(engine, w).0),
                     // The controllers' immediate reactions at this instant run before the next line.
                     None => {
                         if let Err(e) = engine.drain() {

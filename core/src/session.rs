@@ -74,8 +74,9 @@ pub enum Input {
     /// The editor's text applied with `--prune`; `example_step` when an example's
     /// schedule changed the text rather than the user.
     Apply { text: std::rc::Rc<str>, example_step: bool },
-    /// A kubectl command line (without `kubectl`), as typed in a console.
-    Kubectl(String),
+    /// A kubectl command line, as typed in a console; `stdin` is the editor text it read
+    /// for `-f -`, kept so a replay reads the same.
+    Kubectl { line: String, stdin: Option<std::rc::Rc<str>> },
 }
 
 /// An input and the virtual instant it was given at.
@@ -302,8 +303,8 @@ impl Session {
                     s.applying_step = *example_step;
                     s.apply();
                 }
-                Input::Kubectl(line) => {
-                    s.kubectl(line);
+                Input::Kubectl { line, stdin } => {
+                    s.run_kubectl(line, stdin.clone());
                 }
             }
         }
@@ -316,6 +317,11 @@ impl Session {
     /// cluster, as the CLI does: the controllers react at once, and a command that
     /// waits (`rollout status`, `delete`) plays out in virtual time.
     pub fn kubectl(&mut self, line: &str) -> crate::kubectl::Output {
+        self.run_kubectl(line, None)
+    }
+
+    /// `kubectl` with `-f -` reading `stdin` (the editor's text when none is given).
+    fn run_kubectl(&mut self, line: &str, stdin: Option<std::rc::Rc<str>>) -> crate::kubectl::Output {
         use crate::kubectl::Output;
         let mut words = match crate::script::shell_words(line) {
             Ok(w) => w,
@@ -327,14 +333,22 @@ impl Session {
         if self.halted.is_some() {
             return Output::err(self.halted.clone().unwrap_or_default());
         }
-        self.log.push(LoggedInput { ms: self.now_ms(), input: Input::Kubectl(line.to_string()) });
-        let text = self.text.clone();
         // `-f -` reads the editor's text: the console has no other stdin.
+        let reads_stdin = words.iter().any(|w| w == "-" || w.ends_with("=-"));
+        let text: std::rc::Rc<str> = stdin.unwrap_or_else(|| std::rc::Rc::from(self.text.as_str()));
+        let input = Input::Kubectl { line: line.to_string(), stdin: reads_stdin.then(|| text.clone()) };
+        self.log.push(LoggedInput { ms: self.now_ms(), input });
         let files = EditorFiles(&text);
         let reply = crate::kubectl::run(&mut self.engine.store, &words, &files);
         let mut out = reply.output;
         match reply.wait {
-            Some(w) => out.push(crate::script::wait(&mut self.engine, w)),
+            Some(w) => {
+                let (printed, error) = crate::script::wait(&mut self.engine, w);
+                out.push(printed);
+                if let Some(e) = error {
+                    self.halted = Some(e.to_string());
+                }
+            }
             None => self.run(|e| e.drain()),
         }
         out

@@ -152,6 +152,8 @@ fn selectorless_services_are_left_alone_and_deleted_services_take_theirs_along()
         apply(&web_deployment(1, ""))
     ));
     assert!(out.contains("192.0.2.10:5432"), "{out}");
+    // kubectl prints the API server's warning for every verb on v1 Endpoints, once.
+    assert_eq!(out.matches("Warning: v1 Endpoints is deprecated in v1.33+").count(), 2, "apply and get: {out}");
     assert!(slices(&engine).iter().all(|s| s.metadata.labels.as_ref().unwrap()["kubernetes.io/service-name"] == "web"));
     let written: Vec<_> = engine
         .store

@@ -408,7 +408,7 @@ fn replaying_the_input_log_reproduces_the_state() {
                 l.ms,
                 match &l.input {
                     Input::Apply { .. } => "apply",
-                    Input::Kubectl(_) => "kubectl",
+                    Input::Kubectl { .. } => "kubectl",
                 },
             )
         })
@@ -434,4 +434,20 @@ fn an_example_step_is_logged_as_such_and_a_reset_starts_the_log_over() {
     s.edit(default_example().text);
     s.reset();
     assert_eq!(s.input_log().len(), 1, "a reset is a new cluster: its log starts over");
+}
+
+#[test]
+fn a_console_apply_of_the_editor_text_replays_with_that_text() {
+    let mut s = default_session();
+    s.advance(3_000);
+    s.edit(&default_example().text.replace("replicas: 3", "replicas: 4"));
+    let out = s.kubectl("kubectl apply -f -");
+    assert_eq!(out.stdout, "deployment.apps/my-app configured\n", "{out:?}");
+    // The editor moves on; the log keeps what the command read.
+    s.edit(&default_example().text.replace("replicas: 3", "replicas: 6"));
+    s.advance(5_000);
+    let replayed = Session::replay(s.input_log(), s.seed(), s.now_ms());
+    assert_same_state(&replayed, &s);
+    let d = replayed.engine().store.get_named(Kind::Deployment, "default", "my-app").unwrap();
+    assert_eq!(d.as_deployment().unwrap().spec.replicas, Some(4));
 }

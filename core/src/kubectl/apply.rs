@@ -106,7 +106,9 @@ pub fn apply(store: &mut Store, args: &Args, files: &dyn Files) -> Output {
         }
     }
     let source = if path == "-" { "STDIN" } else { path };
+    let warnings = super::deprecation_warnings(objs.iter().map(|m| m.object.kind()));
     let mut out = apply_selected(store, objs, source, &args.namespace(), prune.as_ref(), dry_run).output;
+    out.stderr.insert_str(0, &warnings);
     if let Some(w) = warning {
         out.stderr.insert_str(0, &w);
     }

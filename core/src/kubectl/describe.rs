@@ -40,13 +40,16 @@ pub fn describe(store: &Store, args: &Args) -> Output {
             }
         }
     };
+    let warnings = super::deprecation_warnings(targets.iter().map(|o| o.kind()));
     let mut text = Vec::new();
     for obj in targets {
         let mut w = Writer::default();
         obj.describe(&View::new(store), &mut w);
         text.push(w.finish());
     }
-    Output::out(text.join("\n\n"))
+    let mut out = Output::out(text.join("\n\n"));
+    out.stderr = warnings;
+    out
 }
 
 /// Lines with tab-separated cells, aligned as describe's tabwriter does.

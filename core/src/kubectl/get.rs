@@ -89,14 +89,7 @@ pub fn get(store: &mut Store, args: &Args) -> Output {
             None => groups.push((*kind, objs)),
         }
     }
-    // The API server's deprecation warnings, once per kind, as kubectl prints them.
-    let mut warned = Vec::new();
-    for (kind, _) in &wanted {
-        if let Some(w) = kind.deprecated().filter(|_| !warned.contains(kind)) {
-            warned.push(*kind);
-            out.stderr.insert_str(0, &format!("Warning: {w}\n"));
-        }
-    }
+    out.stderr.insert_str(0, &super::deprecation_warnings(wanted.iter().map(|(k, _)| *k)));
     let with_kind = groups.len() > 1;
     match output {
         "yaml" | "json" => {

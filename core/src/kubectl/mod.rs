@@ -137,6 +137,20 @@ pub fn resource_and_name(pos: &[String]) -> Result<(Kind, String), String> {
     Ok((kind, name.clone()))
 }
 
+/// The API server's deprecation warnings for these kinds, once each, as kubectl prints
+/// them on stderr (client-go's warning writer dedupes per process).
+pub fn deprecation_warnings(kinds: impl IntoIterator<Item = Kind>) -> String {
+    let mut seen = Vec::new();
+    let mut out = String::new();
+    for k in kinds {
+        if let Some(w) = k.deprecated().filter(|_| !seen.contains(&k)) {
+            seen.push(k);
+            out.push_str(&format!("Warning: {w}\n"));
+        }
+    }
+    out
+}
+
 pub fn unknown_type(t: &str) -> String {
     format!("error: the server doesn't have a resource type \"{t}\"")
 }

@@ -163,7 +163,7 @@ pub fn delete(store: &mut Store, args: &Args, files: &dyn Files) -> Reply {
         }
         keys.extend(names.iter().map(|n| ObjKey::new(kind, scope, n)));
     }
-    let mut out = Output::default();
+    let mut out = Output { stdout: String::new(), stderr: super::deprecation_warnings(keys.iter().map(|k| k.kind)) };
     let opts = DeleteOptions { grace_period_seconds: grace, propagation: Some(propagation) };
     let mut deleted = Vec::new();
     for key in keys {
