@@ -8,7 +8,7 @@ use crate::store::Store;
 use serde_json::{json, Value};
 use std::rc::Rc;
 
-pub fn get(store: &mut Store, args: &Args) -> Output {
+pub fn get(store: &Store, args: &Args) -> Output {
     let Some(types) = args.positional.first() else {
         return Output::err("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.");
     };
