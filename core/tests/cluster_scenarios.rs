@@ -303,3 +303,19 @@ fn services_get_cluster_ips_and_get_all_lists_them() {
     assert!(out.contains("service/mysql        ClusterIP   None         <none>        3306/TCP   0s"), "{out}");
     assert!(out.contains("service/web          ClusterIP   10.96.0.2    <none>        80/TCP     0s"), "{out}");
 }
+
+/// client-go's EventCorrelator, as `kubectl describe rs` shows it after a scale-up to 40:
+/// nine "Created pod" events, then one combined event counting the next sixteen, and
+/// nothing more (a source may send 25 events about an object, then one per 5 minutes).
+#[test]
+fn a_big_scale_up_aggregates_and_rate_limits_its_events() {
+    let d = deployment("web", 40, "", "", "nginx:1.25");
+    let (engine, out) = run(&format!("kubectl apply -f - <<EOF\n{d}EOF\nsettle\nkubectl describe rs\n"));
+    let created: Vec<&str> = out.lines().filter(|l| l.contains("SuccessfulCreate")).collect();
+    assert_eq!(created.len(), 10, "{out}");
+    assert!(
+        created[9].contains("(x16 over") && created[9].contains("(combined from similar events): Created pod: web-"),
+        "{out}"
+    );
+    assert_eq!(engine.store.list(Kind::Pod, None).count(), 40, "every pod is still created");
+}

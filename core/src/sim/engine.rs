@@ -161,6 +161,7 @@ impl Engine {
             if !self.registry[i].in_controller_manager {
                 continue;
             }
+            self.recorder.forget(self.controllers[i].name());
             self.controllers[i] = (self.registry[i].make)();
             self.queues[i] = WorkQueue::default();
             self.sync_counts[i] = 0;

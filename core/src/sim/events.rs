@@ -1,27 +1,158 @@
-//! The event recorder: core/v1 Events written through the store, aggregated the way
-//! client-go's EventCorrelator does (same source, object, type, reason and message
-//! within ten minutes bump `count` and `lastTimestamp` instead of adding a new Event).
+//! The event recorder: core/v1 Events written through the store after client-go's
+//! EventCorrelator (tools/record/events_cache.go), one per component as each upstream
+//! controller has its own broadcaster. In order: similar events (same source, object,
+//! type and reason; ten different messages within ten minutes) are aggregated into one
+//! "(combined from similar events): ..." event; an event seen before bumps `count` and
+//! `lastTimestamp` of the stored one; a token bucket per source and object (burst 25,
+//! one more every five minutes) drops the rest. Every cache is an LRU of 4096 entries,
+//! as upstream's, so memory stays bounded however long a session runs.
 
 use crate::api::{Kind, ObjKey, Object};
 use crate::store::Store;
+use hashlink::LruCache;
 use k8s_openapi::api::core::v1::{Event, EventSource, ObjectReference};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use std::collections::HashMap;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
+use std::collections::{BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
 
-const AGGREGATE_WINDOW_MS: i64 = 10 * 60 * 1000;
+const LRU_ENTRIES: usize = 4096;
+const AGGREGATE_MAX_EVENTS: usize = 10;
+const AGGREGATE_INTERVAL_MS: i64 = 600_000;
+const SPAM_BURST: f64 = 25.0;
+const SPAM_QPS: f64 = 1.0 / 300.0;
+const COMBINED: &str = "(combined from similar events): ";
 
-#[derive(Default, Debug)]
+/// Cache keys are hashes of upstream's joined key strings: the same grouping without
+/// keeping the strings.
+fn hash_key(parts: &[&str]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    parts.hash(&mut h);
+    h.finish()
+}
+
+/// Messages of similar events seen in the current interval (aggregateRecord).
+struct Aggregate {
+    messages: BTreeSet<String>,
+    last_ms: i64,
+}
+
+/// The first occurrence of an event: its stored name, first time and count (eventLog).
+struct Logged {
+    count: i32,
+    first: Time,
+    name: String,
+}
+
+/// A token bucket (golang.org/x/time/rate, as flowcontrol's token bucket uses).
+struct Bucket {
+    tokens: f64,
+    last_ms: i64,
+}
+
+struct Correlator {
+    aggregates: LruCache<u64, Aggregate>,
+    logged: LruCache<u64, Logged>,
+    spam: LruCache<u64, Bucket>,
+}
+
+impl Default for Correlator {
+    fn default() -> Self {
+        Correlator {
+            aggregates: LruCache::new(LRU_ENTRIES),
+            logged: LruCache::new(LRU_ENTRIES),
+            spam: LruCache::new(LRU_ENTRIES),
+        }
+    }
+}
+
+/// What the correlator made of one event.
+#[derive(Debug, PartialEq)]
+enum Outcome {
+    /// Create a new Event with this message.
+    Create { message: String, key: u64 },
+    /// Bump the stored Event of this name to `count`, with this message.
+    Bump { message: String, key: u64, name: String, count: i32, first: Time },
+    /// Dropped by the spam filter.
+    Skip,
+}
+
+impl Correlator {
+    /// EventCorrelate: aggregate, observe, then filter.
+    fn correlate(
+        &mut self,
+        source: &str,
+        about: &Object,
+        type_: &str,
+        reason: &str,
+        message: String,
+        now_ms: i64,
+    ) -> Outcome {
+        let (kind, ns, name, uid) = (about.kind().name(), about.namespace(), about.name(), about.uid());
+        let api_version = about.kind().api_version();
+        let aggregate_key = hash_key(&[source, kind, ns, name, uid, api_version, type_, reason]);
+        let full_key = hash_key(&[source, kind, ns, name, uid, api_version, type_, reason, &message]);
+        let mut record = self
+            .aggregates
+            .remove(&aggregate_key)
+            .filter(|r| now_ms - r.last_ms <= AGGREGATE_INTERVAL_MS)
+            .unwrap_or(Aggregate { messages: BTreeSet::new(), last_ms: now_ms });
+        record.messages.insert(message.clone());
+        record.last_ms = now_ms;
+        let (message, key) = if record.messages.len() < AGGREGATE_MAX_EVENTS {
+            (message, full_key)
+        } else {
+            // The set never grows past the maximum (PopAny; the first, to stay deterministic).
+            record.messages.pop_first();
+            (format!("{COMBINED}{message}"), aggregate_key)
+        };
+        self.aggregates.insert(aggregate_key, record);
+        let outcome = match self.logged.get(&key) {
+            Some(l) => Outcome::Bump { message, key, name: l.name.clone(), count: l.count + 1, first: l.first.clone() },
+            None => Outcome::Create { message, key },
+        };
+        // The observation is recorded before the filter runs, as upstream's is: a bump
+        // that is dropped still counts toward the next one that gets through.
+        if let Outcome::Bump { count, .. } = &outcome {
+            if let Some(l) = self.logged.get_mut(&key) {
+                l.count = *count;
+            }
+        }
+        let spam_key = hash_key(&[source, kind, ns, name, uid, api_version]);
+        let bucket = self.spam.remove(&spam_key).unwrap_or(Bucket { tokens: SPAM_BURST, last_ms: now_ms });
+        let tokens = (bucket.tokens + (now_ms - bucket.last_ms).max(0) as f64 / 1000.0 * SPAM_QPS).min(SPAM_BURST);
+        let allowed = tokens >= 1.0;
+        self.spam.insert(spam_key, Bucket { tokens: if allowed { tokens - 1.0 } else { tokens }, last_ms: now_ms });
+        if allowed {
+            outcome
+        } else {
+            Outcome::Skip
+        }
+    }
+
+    /// Remembers the Event a create stored (updateState).
+    fn stored(&mut self, key: u64, name: String, first: Time, count: i32) {
+        self.logged.insert(key, Logged { count, first, name });
+    }
+}
+
+#[derive(Default)]
 pub struct Recorder {
-    /// The correlator's key (source, object, type, reason, message), hashed: the stored
-    /// Event is compared field by field before it is bumped, so a collision only costs
-    /// a new Event. Entries past the aggregation window are dropped as they are met.
-    seen: HashMap<u64, (ObjKey, i64)>,
-    /// Per object name: the instant of its last event and how many it had then, so
-    /// same-instant events get distinct names without probing the store.
-    last_name: HashMap<String, (i128, i128)>,
+    /// One correlator per component (source), as each has its own broadcaster.
+    correlators: HashMap<&'static str, Correlator>,
+}
+
+impl std::fmt::Debug for Recorder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Recorder").field("components", &self.correlators.len()).finish()
+    }
 }
 
 impl Recorder {
+    /// Drops a component's correlator: its process restarted.
+    pub fn forget(&mut self, actor: &str) {
+        self.correlators.remove(actor);
+    }
+
     pub fn record(
         &mut self,
         store: &mut Store,
@@ -32,75 +163,182 @@ impl Recorder {
         message: String,
     ) {
         let now_ms = store.clock.now_ms;
-        let dedupe = {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            (actor, about.uid(), about.name(), type_, reason, message.as_str()).hash(&mut h);
-            h.finish()
-        };
-        if let Some((key, first_ms)) = self.seen.get(&dedupe).cloned() {
-            if now_ms - first_ms > AGGREGATE_WINDOW_MS {
-                self.seen.remove(&dedupe);
-            } else {
-                let same = |e: &Event| {
-                    e.involved_object.uid.as_deref() == Some(about.uid())
-                        && e.reason.as_deref() == Some(reason)
-                        && e.message.as_deref() == Some(message.as_str())
-                        && e.type_.as_deref() == Some(type_)
-                        && e.source.as_ref().and_then(|s| s.component.as_deref()) == Some(actor)
-                };
-                if let Some(Object::Event(existing)) =
-                    store.get(&key).filter(|o| o.as_event().is_some_and(same)).map(|o| (**o).clone())
-                {
-                    let mut ev = existing;
-                    ev.count = Some(ev.count.unwrap_or(1) + 1);
-                    ev.last_timestamp = Some(store.now());
-                    if store.update(Object::Event(ev), actor).is_ok() {
-                        return;
-                    }
-                }
-            }
-        }
-        let namespace = if about.namespace().is_empty() { "default" } else { about.namespace() };
-        // record.makeEvent names events `<object>.<unix nanos in hex>`.
-        let nanos = store.clock.now().as_nanosecond();
-        let slot = self.last_name.entry(format!("{namespace}/{}", about.name())).or_insert((nanos, -1));
-        if slot.0 != nanos {
-            *slot = (nanos, -1);
-        }
-        slot.1 += 1;
-        let mut bump = slot.1;
-        let mut name = format!("{}.{:x}", about.name(), nanos + bump);
-        while store.get_named(Kind::Event, namespace, &name).is_some() {
-            bump += 1;
-            slot.1 = bump;
-            name = format!("{}.{:x}", about.name(), nanos + bump);
-        }
         let now = store.now();
-        let ev = Event {
-            metadata: ObjectMeta { name: Some(name), namespace: Some(namespace.to_string()), ..Default::default() },
-            involved_object: ObjectReference {
-                api_version: Some(about.kind().api_version().to_string()),
-                kind: Some(about.kind().name().to_string()),
-                name: Some(about.name().to_string()),
-                namespace: (!about.namespace().is_empty()).then(|| about.namespace().to_string()),
-                uid: Some(about.uid().to_string()),
-                resource_version: about.meta().resource_version.clone(),
-                ..Default::default()
-            },
-            reason: Some(reason.to_string()),
-            message: Some(message),
-            type_: Some(type_.to_string()),
-            source: Some(EventSource { component: Some(actor.to_string()), host: None }),
-            first_timestamp: Some(now.clone()),
-            last_timestamp: Some(now),
-            count: Some(1),
-            reporting_component: Some(actor.to_string()),
-            reporting_instance: Some(actor.to_string()),
-            ..Default::default()
+        let correlator = self.correlators.entry(actor).or_default();
+        let namespace = if about.namespace().is_empty() { "default" } else { about.namespace() };
+        let (message, key, existing) = match correlator.correlate(actor, about, type_, reason, message, now_ms) {
+            Outcome::Skip => return,
+            Outcome::Create { message, key } => (message, key, None),
+            Outcome::Bump { message, key, name, count, first } => (message, key, Some((name, count, first))),
         };
-        if let Ok(created) = store.create(Object::Event(Box::new(ev)), actor) {
-            self.seen.insert(dedupe, (created.key(), now_ms));
+        if let Some((name, count, first)) = &existing {
+            let stored = store.get(&ObjKey::new(Kind::Event, namespace, name)).and_then(|o| o.as_event().cloned());
+            if let Some(mut ev) = stored {
+                ev.count = Some(*count);
+                ev.last_timestamp = Some(now.clone());
+                ev.message = Some(message);
+                let _ = store.update(Object::Event(Box::new(ev)), actor);
+                return;
+            }
+            // The stored Event expired: it is created again under its name, count kept
+            // (recordToSink's create after a patch finds nothing).
+            let ev =
+                new_event(actor, about, namespace, name.clone(), type_, reason, message, first.clone(), &now, *count);
+            if store.create(Object::Event(Box::new(ev)), actor).is_err() {
+                correlator.logged.remove(&key);
+            }
+            return;
         }
+        // record.makeEvent names events `<object>.<unix nanos in hex>`; virtual time has
+        // many events in one instant, so a taken name moves on a nanosecond.
+        let mut nanos = now.0.as_nanosecond();
+        let mut name = format!("{}.{nanos:x}", about.name());
+        while store.get(&ObjKey::new(Kind::Event, namespace, &name)).is_some() {
+            nanos += 1;
+            name = format!("{}.{nanos:x}", about.name());
+        }
+        let ev = new_event(actor, about, namespace, name.clone(), type_, reason, message, now.clone(), &now, 1);
+        if store.create(Object::Event(Box::new(ev)), actor).is_ok() {
+            correlator.stored(key, name, now, 1);
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn new_event(
+    actor: &str,
+    about: &Object,
+    namespace: &str,
+    name: String,
+    type_: &str,
+    reason: &str,
+    message: String,
+    first: Time,
+    now: &Time,
+    count: i32,
+) -> Event {
+    Event {
+        metadata: ObjectMeta { name: Some(name), namespace: Some(namespace.to_string()), ..Default::default() },
+        involved_object: ObjectReference {
+            api_version: Some(about.kind().api_version().to_string()),
+            kind: Some(about.kind().name().to_string()),
+            name: Some(about.name().to_string()),
+            namespace: (!about.namespace().is_empty()).then(|| about.namespace().to_string()),
+            uid: Some(about.uid().to_string()),
+            resource_version: about.meta().resource_version.clone(),
+            ..Default::default()
+        },
+        reason: Some(reason.to_string()),
+        message: Some(message),
+        type_: Some(type_.to_string()),
+        source: Some(EventSource { component: Some(actor.to_string()), host: None }),
+        first_timestamp: Some(first),
+        last_timestamp: Some(now.clone()),
+        count: Some(count),
+        reporting_component: Some(actor.to_string()),
+        reporting_instance: Some(actor.to_string()),
+        ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::time::parse_rfc3339;
+    use crate::manifest;
+
+    fn obj(yaml: &str) -> Object {
+        manifest::parse(yaml).unwrap().remove(0).object
+    }
+
+    fn setup() -> (Store, Object) {
+        let mut s = Store::new(crate::api::time::Clock::new(parse_rfc3339("2026-01-01T00:00:00Z").unwrap()), 1);
+        s.create(obj("apiVersion: v1\nkind: Namespace\nmetadata: {name: default}\n"), "test").unwrap();
+        let cm = s.create(obj("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web}\n"), "test").unwrap();
+        (s, (*cm).clone())
+    }
+
+    fn events(s: &Store) -> Vec<(String, i32)> {
+        let mut v: Vec<_> = s
+            .list(Kind::Event, None)
+            .filter_map(|o| o.as_event())
+            .map(|e| (e.message.clone().unwrap_or_default(), e.count.unwrap_or(0)))
+            .collect();
+        v.sort();
+        v
+    }
+
+    // events_cache_test.go TestEventCorrelator "the-same-event-should-just-count".
+    #[test]
+    fn the_same_event_just_counts() {
+        let (mut s, cm) = setup();
+        let mut r = Recorder::default();
+        for _ in 0..3 {
+            r.record(&mut s, "kubelet", &cm, "Normal", "Pulled", "pulled".into());
+            s.clock.now_ms += 1000;
+        }
+        assert_eq!(events(&s), vec![("pulled".to_string(), 3)]);
+    }
+
+    // TestEventCorrelator "similar-events-should-aggregate-event" and
+    // "events-from-different-reasons-should-not-aggregate".
+    #[test]
+    fn ten_similar_messages_aggregate_into_one_combined_event() {
+        let (mut s, cm) = setup();
+        let mut r = Recorder::default();
+        for i in 0..13 {
+            r.record(
+                &mut s,
+                "replicaset-controller",
+                &cm,
+                "Normal",
+                "SuccessfulCreate",
+                format!("Created pod: p{i:02}"),
+            );
+        }
+        r.record(&mut s, "replicaset-controller", &cm, "Normal", "Other", "Created pod: p12".into());
+        let got = events(&s);
+        assert_eq!(got.len(), 9 + 1 + 1, "{got:?}");
+        assert!(got.contains(&("(combined from similar events): Created pod: p12".to_string(), 4)), "{got:?}");
+        assert!(got.contains(&("Created pod: p08".to_string(), 1)), "{got:?}");
+        assert!(!got.iter().any(|(m, _)| m == "Created pod: p09"), "the tenth is the first combined: {got:?}");
+    }
+
+    // TestEventSourceObjectSpamFilter-style: 25 events, then one per five minutes.
+    #[test]
+    fn a_source_may_burst_25_events_about_an_object_then_one_per_five_minutes() {
+        let (mut s, cm) = setup();
+        let mut r = Recorder::default();
+        let reason = |r: &mut Recorder, s: &mut Store, i: usize| {
+            r.record(s, "kubelet", &cm, "Normal", &format!("R{i}"), "m".into());
+        };
+        for i in 0..30 {
+            reason(&mut r, &mut s, i);
+        }
+        assert_eq!(events(&s).len(), 25);
+        s.clock.now_ms += 299_000;
+        reason(&mut r, &mut s, 100);
+        assert_eq!(events(&s).len(), 25, "no token yet");
+        s.clock.now_ms += 301_000;
+        reason(&mut r, &mut s, 101);
+        assert_eq!(events(&s).len(), 26);
+        // Another source about the same object has a bucket of its own.
+        r.record(&mut s, "default-scheduler", &cm, "Normal", "Scheduled", "m".into());
+        assert_eq!(events(&s).len(), 27);
+    }
+
+    #[test]
+    fn a_dropped_bump_still_counts_and_an_expired_event_is_created_again() {
+        let (mut s, cm) = setup();
+        let mut r = Recorder::default();
+        r.record(&mut s, "kubelet", &cm, "Warning", "BackOff", "back-off".into());
+        let key = s.list(Kind::Event, None).next().unwrap().key();
+        s.delete(&key, Default::default(), "test").unwrap();
+        r.record(&mut s, "kubelet", &cm, "Warning", "BackOff", "back-off".into());
+        assert_eq!(events(&s), vec![("back-off".to_string(), 2)]);
+        assert!(s.get(&key).is_some(), "same name");
+        r.forget("kubelet");
+        r.record(&mut s, "kubelet", &cm, "Warning", "BackOff", "back-off".into());
+        assert_eq!(events(&s).len(), 2, "a restarted component starts counting afresh");
     }
 }
