@@ -200,7 +200,7 @@ impl Session {
             .map(|m| {
                 let mut key = m.object.key();
                 if key.kind.namespaced() && key.namespace.is_empty() {
-                    key.namespace = NAMESPACE.to_string();
+                    key.namespace = NAMESPACE.into();
                 }
                 let (first_line, last_line) = m.doc.lines;
                 (key, SourceSpan { doc: m.doc.index, first_line, last_line })

@@ -9,13 +9,14 @@
 
 use crate::api::time::Clock;
 use crate::api::{Kind, ObjKey, Object};
-use crate::kinds::Allocators;
+use crate::kinds::{Allocators, KeyRef, Keyed};
 use crate::sim::rng::Rng;
 use crate::trace::{TraceRecord, Verb};
 use crate::validation::{self, field::FieldError};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
+use std::ops::Bound;
 use std::rc::Rc;
 
 /// Hard caps: a manifest or script that would exceed them gets an error, never a frozen tab.
@@ -118,12 +119,64 @@ pub struct DeleteOptions {
 }
 
 pub const FINALIZER_ORPHAN: &str = "orphan";
+
+/// The stored objects, one map per kind as etcd keeps each resource under a prefix of
+/// its own: a lookup searches only its kind, however many Events or Pods there are.
+struct Objects {
+    by_kind: Vec<BTreeMap<ObjKey, Rc<Object>>>,
+    len: usize,
+}
+
+impl Default for Objects {
+    fn default() -> Self {
+        Objects { by_kind: vec![BTreeMap::new(); Kind::ALL.len()], len: 0 }
+    }
+}
+
+impl Objects {
+    fn get(&self, key: &dyn Keyed) -> Option<&Rc<Object>> {
+        self.by_kind[key.parts().kind as usize].get(key)
+    }
+
+    fn contains_key(&self, key: &ObjKey) -> bool {
+        self.by_kind[key.kind as usize].contains_key(key)
+    }
+
+    fn insert(&mut self, key: ObjKey, obj: Rc<Object>) {
+        if self.by_kind[key.kind as usize].insert(key, obj).is_none() {
+            self.len += 1;
+        }
+    }
+
+    fn remove(&mut self, key: &ObjKey) -> Option<Rc<Object>> {
+        let gone = self.by_kind[key.kind as usize].remove(key);
+        if gone.is_some() {
+            self.len -= 1;
+        }
+        gone
+    }
+
+    /// The objects of `start`'s kind from `start` on, in key order.
+    fn from<'a>(&'a self, start: KeyRef<'_>) -> impl Iterator<Item = (&'a ObjKey, &'a Rc<Object>)> + 'a {
+        self.by_kind[start.kind as usize].range::<dyn Keyed, _>((Bound::Included(start.dyn_key()), Bound::Unbounded))
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
 pub const FINALIZER_FOREGROUND: &str = "foregroundDeletion";
 
 pub struct Store {
-    objects: BTreeMap<ObjKey, Rc<Object>>,
+    objects: Objects,
     by_uid: HashMap<String, ObjKey>,
-    by_owner: HashMap<String, BTreeSet<ObjKey>>,
+    /// Dependents by owner uid, holding the objects themselves: a controller walks what
+    /// it owns without a lookup per object.
+    by_owner: HashMap<String, BTreeMap<ObjKey, Rc<Object>>>,
     pods_by_node: HashMap<String, BTreeSet<ObjKey>>,
     /// Pods without a controller, which a matching ReplicaSet may adopt.
     orphan_pods: BTreeSet<ObjKey>,
@@ -154,7 +207,7 @@ pub struct Store {
 impl Store {
     pub fn new(clock: Clock, seed: u64) -> Self {
         Store {
-            objects: BTreeMap::new(),
+            objects: Objects::default(),
             by_uid: HashMap::new(),
             by_owner: HashMap::new(),
             pods_by_node: HashMap::new(),
@@ -199,7 +252,7 @@ impl Store {
     }
 
     pub fn get_named(&self, kind: Kind, namespace: &str, name: &str) -> Option<&Rc<Object>> {
-        self.objects.get(&ObjKey::new(kind, namespace, name))
+        self.objects.get(&KeyRef::new(kind, namespace, name))
     }
 
     pub fn get_by_uid(&self, uid: &str) -> Option<&Rc<Object>> {
@@ -207,35 +260,35 @@ impl Store {
     }
 
     /// All objects of a kind, optionally in one namespace, in name order.
-    pub fn list(&self, kind: Kind, namespace: Option<&str>) -> impl Iterator<Item = &Rc<Object>> {
-        let start = ObjKey::new(kind, namespace.unwrap_or(""), "");
-        let ns = namespace.map(str::to_string);
+    pub fn list<'a>(&'a self, kind: Kind, namespace: Option<&'a str>) -> impl Iterator<Item = &'a Rc<Object>> + 'a {
+        let start = KeyRef::new(kind, namespace.unwrap_or(""), "");
         self.objects
-            .range(start..)
-            .take_while(move |(k, _)| k.kind == kind && ns.as_ref().is_none_or(|n| &k.namespace == n))
+            .from(start)
+            .take_while(move |(k, _)| k.kind == kind && namespace.is_none_or(|n| &*k.namespace == n))
             .map(|(_, v)| v)
     }
 
     /// Objects whose ownerReferences name this uid.
     pub fn owned_by(&self, uid: &str) -> impl Iterator<Item = &Rc<Object>> {
-        self.by_owner.get(uid).into_iter().flatten().filter_map(|k| self.objects.get(k))
+        self.by_owner.get(uid).into_iter().flat_map(BTreeMap::values)
     }
 
     /// Pods in a namespace that no controller owns.
-    pub fn orphan_pods(&self, namespace: &str) -> impl Iterator<Item = &Rc<Object>> {
-        let start = ObjKey::new(Kind::Pod, namespace, "");
-        let ns = namespace.to_string();
-        self.orphan_pods.range(start..).take_while(move |k| k.namespace == ns).filter_map(|k| self.objects.get(k))
+    pub fn orphan_pods<'a>(&'a self, namespace: &'a str) -> impl Iterator<Item = &'a Rc<Object>> + 'a {
+        let start = KeyRef::new(Kind::Pod, namespace, "");
+        self.orphan_pods
+            .range::<dyn Keyed, _>((Bound::Included(start.dyn_key()), Bound::Unbounded))
+            .take_while(move |k| &*k.namespace == namespace)
+            .filter_map(|k| self.objects.get(k))
     }
 
     /// Events in `namespace` about the object with this uid.
-    pub fn events_about(&self, namespace: &str, uid: &str) -> impl Iterator<Item = &Rc<Object>> {
-        let ns = namespace.to_string();
+    pub fn events_about<'a>(&'a self, namespace: &'a str, uid: &str) -> impl Iterator<Item = &'a Rc<Object>> + 'a {
         self.events_by_object
             .get(uid)
             .into_iter()
             .flatten()
-            .filter(move |k| k.namespace == ns)
+            .filter(move |k| &*k.namespace == namespace)
             .filter_map(|k| self.objects.get(k))
     }
 
@@ -293,29 +346,55 @@ impl Store {
         self.trace.push(TraceRecord { ms: self.clock.now_ms, actor, verb, object, sync: self.sync, why });
     }
 
-    fn index(&mut self, obj: &Object, add: bool) {
-        let key = obj.key();
-        let uid = obj.uid().to_string();
+    /// Adds an object to (or removes it from) every index.
+    fn index(&mut self, obj: &Rc<Object>, key: &ObjKey, add: bool) {
+        self.index_links(obj, key, add);
+        if add {
+            self.by_uid.insert(obj.uid().to_string(), key.clone());
+        } else {
+            self.by_uid.remove(obj.uid());
+        }
+    }
+
+    /// Moves an updated object in the indexes it changed for: most writes (status,
+    /// counts) change none of owners, controller, node or subject, and cost nothing here.
+    fn reindex(&mut self, old: &Rc<Object>, new: &Rc<Object>, key: &ObjKey) {
+        let same = old.meta().owner_references == new.meta().owner_references
+            && old.as_pod().map(crate::api::pod::node_name) == new.as_pod().map(crate::api::pod::node_name)
+            && old.as_event().map(|e| &e.involved_object.uid) == new.as_event().map(|e| &e.involved_object.uid);
+        if !same {
+            self.index_links(old, key, false);
+            self.index_links(new, key, true);
+            return;
+        }
+        // The owner index holds the object: it gets the new version.
+        for r in new.meta().owner_references.iter().flatten() {
+            if let Some(slot) = self.by_owner.get_mut(&r.uid).and_then(|m| m.get_mut(key)) {
+                *slot = new.clone();
+            }
+        }
+    }
+
+    /// The indexes by owner, by node, of orphan pods and of Events by subject.
+    fn index_links(&mut self, obj: &Rc<Object>, key: &ObjKey, add: bool) {
         for r in obj.meta().owner_references.iter().flatten() {
-            let set = self.by_owner.entry(r.uid.clone()).or_default();
             if add {
-                set.insert(key.clone());
-            } else {
-                set.remove(&key);
+                self.by_owner.entry(r.uid.clone()).or_default().insert(key.clone(), obj.clone());
+            } else if let Some(set) = self.by_owner.get_mut(&r.uid) {
+                set.remove(key);
                 if set.is_empty() {
                     self.by_owner.remove(&r.uid);
                 }
             }
         }
         if let Some(ev) = obj.as_event() {
-            let about = ev.involved_object.uid.clone().unwrap_or_default();
-            let set = self.events_by_object.entry(about.clone()).or_default();
+            let about = ev.involved_object.uid.as_deref().unwrap_or_default();
             if add {
-                set.insert(key.clone());
-            } else {
-                set.remove(&key);
+                self.events_by_object.entry(about.to_string()).or_default().insert(key.clone());
+            } else if let Some(set) = self.events_by_object.get_mut(about) {
+                set.remove(key);
                 if set.is_empty() {
-                    self.events_by_object.remove(&about);
+                    self.events_by_object.remove(about);
                 }
             }
         }
@@ -324,23 +403,20 @@ impl Store {
                 if add {
                     self.orphan_pods.insert(key.clone());
                 } else {
-                    self.orphan_pods.remove(&key);
+                    self.orphan_pods.remove(key);
                 }
             }
             let node = crate::api::pod::node_name(pod);
             if !node.is_empty() {
-                let set = self.pods_by_node.entry(node.to_string()).or_default();
                 if add {
-                    set.insert(key.clone());
-                } else {
-                    set.remove(&key);
+                    self.pods_by_node.entry(node.to_string()).or_default().insert(key.clone());
+                } else if let Some(set) = self.pods_by_node.get_mut(node) {
+                    set.remove(key);
+                    if set.is_empty() {
+                        self.pods_by_node.remove(node);
+                    }
                 }
             }
-        }
-        if add {
-            self.by_uid.insert(uid, key);
-        } else {
-            self.by_uid.remove(&uid);
         }
     }
 
@@ -398,11 +474,12 @@ impl Store {
         meta.deletion_timestamp = None;
         meta.generation = kind.has_generation().then_some(1);
         let obj = Rc::new(obj);
-        self.index(&obj, true);
+        let key = obj.key();
+        self.index(&obj, &key, true);
         if kind == Kind::Event {
-            self.event_order.push_back(obj.key());
+            self.event_order.push_back(key.clone());
         }
-        self.objects.insert(obj.key(), obj.clone());
+        self.objects.insert(key, obj.clone());
         self.watch.push(WatchEvent { kind: WatchType::Added, object: obj.clone(), old: None });
         self.record(actor, Verb::Create, obj.clone());
         Ok(obj)
@@ -489,11 +566,10 @@ impl Store {
             && kind != Kind::Pod
             && namespace_finalizers(&obj).is_none_or(Vec::is_empty);
         let obj = Rc::new(obj);
-        self.index(&old, false);
         if finished {
             return Ok(self.remove(&key, actor, Some(obj)));
         }
-        self.index(&obj, true);
+        self.reindex(&old, &obj, &key);
         self.objects.insert(key, obj.clone());
         self.watch.push(WatchEvent { kind: WatchType::Modified, object: obj.clone(), old: Some(old) });
         self.record(actor, Verb::Update, obj.clone());
@@ -511,7 +587,7 @@ impl Store {
         let key = obj.key();
         let kind = key.kind;
         let Some(old) = self.objects.get(&key).cloned() else {
-            return Err(ApiError::NotFound { kind, name: key.name });
+            return Err(ApiError::NotFound { kind, name: key.name.to_string() });
         };
         {
             let (om, m) = (old.meta(), obj.meta_mut());
@@ -524,7 +600,7 @@ impl Store {
         obj.set_defaults();
         let errors = validation::validate_update(&obj, &old);
         if !errors.is_empty() {
-            return Err(ApiError::Invalid { kind, name: key.name, errors });
+            return Err(ApiError::Invalid { kind, name: key.name.to_string(), errors });
         }
         if kind.has_generation() && obj.bumps_generation(&old, actor_is_user(actor)) {
             obj.meta_mut().generation = Some(old.meta().generation.unwrap_or(0) + 1);
@@ -534,7 +610,7 @@ impl Store {
 
     fn remove(&mut self, key: &ObjKey, actor: &'static str, last: Option<Rc<Object>>) -> Rc<Object> {
         let old = self.objects.remove(key).expect("remove of a stored key");
-        self.index(&old, false);
+        self.index(&old, key, false);
         if key.kind == Kind::Event {
             if self.event_order.front() == Some(key) {
                 self.event_order.pop_front();
@@ -562,7 +638,7 @@ impl Store {
 
     fn delete_inner(&mut self, key: &ObjKey, opts: DeleteOptions, actor: &'static str) -> Result<Rc<Object>, ApiError> {
         let Some(old) = self.objects.get(key).cloned() else {
-            return Err(ApiError::NotFound { kind: key.kind, name: key.name.clone() });
+            return Err(ApiError::NotFound { kind: key.kind, name: key.name.to_string() });
         };
         let grace = match old.as_pod() {
             Some(pod) => {
@@ -576,7 +652,7 @@ impl Store {
             }
             None => 0,
         };
-        if key.kind == Kind::Namespace && matches!(key.name.as_str(), "default" | "kube-system" | "kube-public") {
+        if key.kind == Kind::Namespace && matches!(&*key.name, "default" | "kube-system" | "kube-public") {
             return Err(ApiError::Forbidden(format!(
                 "namespaces {:?} is forbidden: this namespace may not be deleted",
                 key.name
@@ -611,8 +687,7 @@ impl Store {
         m.finalizers = (!finalizers.is_empty()).then_some(finalizers);
         m.resource_version = Some(rv);
         let obj = Rc::new(obj);
-        self.index(&old, false);
-        self.index(&obj, true);
+        self.reindex(&old, &obj, key);
         self.objects.insert(key.clone(), obj.clone());
         self.watch.push(WatchEvent { kind: WatchType::Modified, object: obj.clone(), old: Some(old) });
         self.record(actor, Verb::Update, obj.clone());

@@ -36,7 +36,7 @@ fn a_mid_rollout_controller_manager_restart_ends_in_the_same_state() {
     let (mut restarted, _) = run(&script);
     restarted.restart_controller_manager();
     let q = restarted.queue("deployment-controller").unwrap();
-    assert!(q.waiting.iter().any(|k| k.kind == Kind::Deployment && k.name == "web"), "re-listed: {q:?}");
+    assert!(q.waiting.iter().any(|k| k.kind == Kind::Deployment && &*k.name == "web"), "re-listed: {q:?}");
     assert_eq!(q.syncs, 0, "a restarted controller starts with a fresh count");
     run_on(&mut plain, "settle\n");
     run_on(&mut restarted, "settle\n");

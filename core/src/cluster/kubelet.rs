@@ -45,8 +45,10 @@ fn seconds_ms(v: &str) -> Option<i64> {
 
 impl Knobs {
     pub fn from_pod(p: &Pod) -> Knobs {
-        let a = p.metadata.annotations.clone().unwrap_or_default();
-        let get = |k: &str| a.get(&format!("{PREFIX}{k}")).map(String::as_str);
+        let a = p.metadata.annotations.as_ref();
+        let get = |k: &str| {
+            a.and_then(|a| a.iter().find(|(key, _)| key.strip_prefix(PREFIX) == Some(k))).map(|(_, v)| v.as_str())
+        };
         Knobs {
             pull_ms: get("pull-seconds").and_then(seconds_ms).unwrap_or(1000),
             start_ms: get("start-seconds").and_then(seconds_ms).unwrap_or(1000),

@@ -45,7 +45,7 @@ impl Controller for PodGarbageCollector {
     }
 
     fn sync(&mut self, key: &ObjKey, ctx: &mut Ctx) -> Result<(), String> {
-        let node = key.name.as_str();
+        let node = &*key.name;
         if ctx.store.get(key).is_some() {
             self.gone.remove(node);
             return Ok(());
@@ -99,7 +99,7 @@ impl Controller for TaintEvictionController {
     }
 
     fn sync(&mut self, key: &ObjKey, ctx: &mut Ctx) -> Result<(), String> {
-        let node = key.name.as_str();
+        let node = &*key.name;
         let Some(n) = ctx.store.get(key).and_then(|o| o.as_node().cloned()) else {
             return Ok(());
         };

@@ -128,7 +128,7 @@ impl Controller for NodeStatusController {
         let Some(node) = ctx.store.get(key).and_then(|o| o.as_node().cloned()) else {
             return Ok(());
         };
-        let key = key.name.as_str();
+        let key = &*key.name;
         let index = ctx.store.list(Kind::Node, None).position(|n| n.name() == key).unwrap_or(0);
         let mut status = node.status.clone().unwrap_or_default();
         let before = status.clone();

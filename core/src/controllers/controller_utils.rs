@@ -107,40 +107,65 @@ fn log_newer_first(a: &Pod, b: &Pod, ta: Option<&Time>, tb: Option<&Time>, now: 
     }
 }
 
-/// ActivePodsWithRanks.Less: true when `a` should be deleted before `b`.
-pub fn delete_first(a: &Pod, rank_a: i32, b: &Pod, rank_b: i32, now: &Time) -> bool {
-    let (na, nb) = (pod::node_name(a), pod::node_name(b));
-    if na != nb && (na.is_empty() || nb.is_empty()) {
-        return na.is_empty();
-    }
-    let (oa, ob) = (phase_ordinal(a), phase_ordinal(b));
-    if oa != ob {
-        return oa < ob;
-    }
-    let (ra, rb) = (pod::is_ready(a), pod::is_ready(b));
-    if ra != rb {
-        return !ra;
-    }
-    let (ca, cb) = (deletion_cost(a), deletion_cost(b));
-    if ca != cb {
-        return ca < cb;
-    }
-    if rank_a != rank_b {
-        return rank_a > rank_b;
-    }
-    if ra && rb {
-        let (ta, tb) = (ready_time(a), ready_time(b));
-        if ta != tb {
-            return log_newer_first(a, b, ta, tb, now);
+/// What ActivePodsWithRanks.Less reads of a pod, read once per pod rather than once
+/// per comparison.
+struct Ranked<'a> {
+    pod: &'a Pod,
+    /// Related pods on the same node.
+    rank: i32,
+    unscheduled: bool,
+    phase: u8,
+    ready: bool,
+    cost: i32,
+    ready_time: Option<&'a Time>,
+    restarts: i32,
+}
+
+impl<'a> Ranked<'a> {
+    fn of(pod: &'a Pod, rank: i32) -> Self {
+        Ranked {
+            pod,
+            rank,
+            unscheduled: pod::node_name(pod).is_empty(),
+            phase: phase_ordinal(pod),
+            ready: pod::is_ready(pod),
+            cost: deletion_cost(pod),
+            ready_time: ready_time(pod),
+            restarts: pod::max_restarts(pod),
         }
     }
-    let (xa, xb) = (pod::max_restarts(a), pod::max_restarts(b));
-    if xa != xb {
-        return xa > xb;
+}
+
+/// ActivePodsWithRanks.Less: true when `a` should be deleted before `b`.
+pub fn delete_first(a: &Pod, rank_a: i32, b: &Pod, rank_b: i32, now: &Time) -> bool {
+    deletes_before(&Ranked::of(a, rank_a), &Ranked::of(b, rank_b), now)
+}
+
+fn deletes_before(a: &Ranked, b: &Ranked, now: &Time) -> bool {
+    if a.unscheduled != b.unscheduled {
+        return a.unscheduled;
     }
-    let (ta, tb) = (a.metadata.creation_timestamp.as_ref(), b.metadata.creation_timestamp.as_ref());
+    if a.phase != b.phase {
+        return a.phase < b.phase;
+    }
+    if a.ready != b.ready {
+        return !a.ready;
+    }
+    if a.cost != b.cost {
+        return a.cost < b.cost;
+    }
+    if a.rank != b.rank {
+        return a.rank > b.rank;
+    }
+    if a.ready && b.ready && a.ready_time != b.ready_time {
+        return log_newer_first(a.pod, b.pod, a.ready_time, b.ready_time, now);
+    }
+    if a.restarts != b.restarts {
+        return a.restarts > b.restarts;
+    }
+    let (ta, tb) = (a.pod.metadata.creation_timestamp.as_ref(), b.pod.metadata.creation_timestamp.as_ref());
     if ta != tb {
-        return log_newer_first(a, b, ta, tb, now);
+        return log_newer_first(a.pod, b.pod, ta, tb, now);
     }
     false
 }
@@ -149,17 +174,21 @@ fn ready_time(p: &Pod) -> Option<&Time> {
     pod::condition(p, "Ready").filter(|c| c.status == "True").and_then(|c| c.last_transition_time.as_ref())
 }
 
-/// Sorts `(pod, rank)` so the pods to delete come first (a stable sort for determinism).
+/// Sorts (pod, rank) pairs so the first are the ones to delete first.
 pub fn sort_for_deletion(pods: &mut [(&Pod, i32)], now: &Time) {
-    crate::sort::sort_by(pods, |(a, ra), (b, rb)| {
-        if delete_first(a, *ra, b, *rb, now) {
+    let mut ranked: Vec<Ranked> = pods.iter().map(|(p, r)| Ranked::of(p, *r)).collect();
+    crate::sort::sort_by(&mut ranked, |a, b| {
+        if deletes_before(a, b, now) {
             Ordering::Less
-        } else if delete_first(b, *rb, a, *ra, now) {
+        } else if deletes_before(b, a, now) {
             Ordering::Greater
         } else {
             Ordering::Equal
         }
     });
+    for (slot, r) in pods.iter_mut().zip(ranked) {
+        *slot = (r.pod, r.rank);
+    }
 }
 
 #[cfg(test)]

@@ -34,7 +34,7 @@ impl Controller for NamespaceController {
 
     fn sync(&mut self, key: &ObjKey, ctx: &mut Ctx) -> Result<(), String> {
         let Some(ns) = ctx.store.get(key).cloned() else { return Ok(()) };
-        let key = key.name.as_str();
+        let key = &*key.name;
         if !ns.is_deleting() {
             return Ok(());
         }

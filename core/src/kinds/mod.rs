@@ -311,13 +311,82 @@ impl Object {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ObjKey {
     pub kind: Kind,
-    pub namespace: String,
-    pub name: String,
+    /// Shared, so the copies in indexes, queues and timers cost a count, not a string.
+    pub namespace: std::rc::Rc<str>,
+    pub name: std::rc::Rc<str>,
 }
 
 impl ObjKey {
     pub fn new(kind: Kind, namespace: &str, name: &str) -> Self {
-        ObjKey { kind, namespace: namespace.to_string(), name: name.to_string() }
+        ObjKey { kind, namespace: namespace.into(), name: name.into() }
+    }
+
+    /// The key as borrowed parts, for lookups that allocate nothing.
+    pub fn as_ref(&self) -> KeyRef<'_> {
+        KeyRef { kind: self.kind, namespace: &self.namespace, name: &self.name }
+    }
+}
+
+/// An [`ObjKey`] made of borrowed parts: maps keyed by `ObjKey` are searched with it
+/// (through `dyn Keyed`) without building a key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct KeyRef<'a> {
+    pub kind: Kind,
+    pub namespace: &'a str,
+    pub name: &'a str,
+}
+
+impl<'a> KeyRef<'a> {
+    pub fn new(kind: Kind, namespace: &'a str, name: &'a str) -> Self {
+        KeyRef { kind, namespace, name }
+    }
+
+    /// As the borrowed form of `ObjKey`, for `BTreeMap<ObjKey, _>::get` and `range`.
+    pub fn dyn_key(&self) -> &(dyn Keyed + 'a) {
+        self
+    }
+}
+
+/// What `ObjKey` and `KeyRef` share: the parts that order them.
+pub trait Keyed {
+    fn parts(&self) -> KeyRef<'_>;
+}
+
+impl Keyed for ObjKey {
+    fn parts(&self) -> KeyRef<'_> {
+        self.as_ref()
+    }
+}
+
+impl Keyed for KeyRef<'_> {
+    fn parts(&self) -> KeyRef<'_> {
+        *self
+    }
+}
+
+impl<'a> std::borrow::Borrow<dyn Keyed + 'a> for ObjKey {
+    fn borrow(&self) -> &(dyn Keyed + 'a) {
+        self
+    }
+}
+
+impl PartialEq for dyn Keyed + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for dyn Keyed + '_ {}
+
+impl PartialOrd for dyn Keyed + '_ {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for dyn Keyed + '_ {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.parts().cmp(&other.parts())
     }
 }
 

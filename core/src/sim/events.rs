@@ -7,7 +7,7 @@
 //! one more every five minutes) drops the rest. Every cache is an LRU of 4096 entries,
 //! as upstream's, so memory stays bounded however long a session runs.
 
-use crate::api::{Kind, ObjKey, Object};
+use crate::api::{Kind, Object};
 use crate::store::Store;
 use hashlink::LruCache;
 use k8s_openapi::api::core::v1::{Event, EventSource, ObjectReference};
@@ -172,7 +172,7 @@ impl Recorder {
             Outcome::Bump { message, key, name, count, first } => (message, key, Some((name, count, first))),
         };
         if let Some((name, count, first)) = &existing {
-            let stored = store.get(&ObjKey::new(Kind::Event, namespace, name)).and_then(|o| o.as_event().cloned());
+            let stored = store.get_named(Kind::Event, namespace, name).and_then(|o| o.as_event().cloned());
             if let Some(mut ev) = stored {
                 ev.count = Some(*count);
                 ev.last_timestamp = Some(now.clone());
@@ -193,7 +193,7 @@ impl Recorder {
         // many events in one instant, so a taken name moves on a nanosecond.
         let mut nanos = now.0.as_nanosecond();
         let mut name = format!("{}.{nanos:x}", about.name());
-        while store.get(&ObjKey::new(Kind::Event, namespace, &name)).is_some() {
+        while store.get_named(Kind::Event, namespace, &name).is_some() {
             nanos += 1;
             name = format!("{}.{nanos:x}", about.name());
         }
