@@ -26,15 +26,16 @@ impl Rng {
         self.0.fill_bytes(&mut b);
         b[6] = (b[6] & 0x0f) | 0x40;
         b[8] = (b[8] & 0x3f) | 0x80;
-        let h: Vec<String> = b.iter().map(|x| format!("{x:02x}")).collect();
-        format!(
-            "{}-{}-{}-{}-{}",
-            h[0..4].concat(),
-            h[4..6].concat(),
-            h[6..8].concat(),
-            h[8..10].concat(),
-            h[10..16].concat()
-        )
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = String::with_capacity(36);
+        for (i, x) in b.iter().enumerate() {
+            if matches!(i, 4 | 6 | 8 | 10) {
+                out.push('-');
+            }
+            out.push(HEX[usize::from(x >> 4)] as char);
+            out.push(HEX[usize::from(x & 0xf)] as char);
+        }
+        out
     }
 
     /// 16 hex digits, as event names end.
@@ -54,6 +55,9 @@ mod tests {
         let uid = a.uid();
         assert_eq!(uid.len(), 36);
         assert_eq!(&uid[14..15], "4");
+        let dashes: Vec<usize> = uid.match_indices('-').map(|(i, _)| i).collect();
+        assert_eq!(dashes, vec![8, 13, 18, 23]);
+        assert!(uid.bytes().all(|c| c == b'-' || c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
         assert!(a.suffix(5).bytes().all(|c| ALPHANUMS.contains(&c)));
     }
 }
