@@ -7,6 +7,7 @@
 //! editor and `--dry-run=server`. Indexes (by owner uid, by node, by the object an Event
 //! is about) let a reconcile touch only what it owns.
 
+use crate::api::selector::{Labels, Requirement, Selector};
 use crate::api::time::Clock;
 use crate::api::{Kind, ObjKey, Object};
 use crate::kinds::{Allocators, KeyRef, Keyed};
@@ -180,6 +181,10 @@ pub struct Store {
     pods_by_node: HashMap<String, BTreeSet<ObjKey>>,
     /// Pods without a controller, which a matching ReplicaSet may adopt.
     orphan_pods: BTreeSet<ObjKey>,
+    /// Each workload's parsed spec.selector, parsed once per write that changes it.
+    selectors: HashMap<ObjKey, Rc<Selector>>,
+    /// Pods by one label (key, value): a selector's candidates without a namespace scan.
+    pods_by_label: HashMap<(String, String), BTreeSet<ObjKey>>,
     /// Events by the uid of the object they are about.
     events_by_object: HashMap<String, BTreeSet<ObjKey>>,
     resource_version: u64,
@@ -213,6 +218,8 @@ impl Store {
             pods_by_node: HashMap::new(),
             orphan_pods: BTreeSet::new(),
             events_by_object: HashMap::new(),
+            selectors: HashMap::new(),
+            pods_by_label: HashMap::new(),
             resource_version: 0,
             clock,
             rng: Rng::new(seed),
@@ -292,6 +299,36 @@ impl Store {
             .filter_map(|k| self.objects.get(k))
     }
 
+    /// The parsed spec.selector of a stored workload (None for kinds without one).
+    pub fn selector(&self, key: &ObjKey) -> Option<&Rc<Selector>> {
+        self.selectors.get(key)
+    }
+
+    /// Pods in `namespace` that `selector` matches, found through the label index: the
+    /// smallest set of pods carrying one of its `key=value` requirements is filtered,
+    /// and only a selector without one lists the namespace.
+    pub fn pods_matching<'a>(&'a self, namespace: &'a str, selector: &Selector) -> Vec<&'a Rc<Object>> {
+        let mut best: Option<&BTreeSet<ObjKey>> = None;
+        for r in &selector.requirements {
+            if let Requirement::Equals(k, v) = r {
+                let set = self.pods_by_label.get(&(k.clone(), v.clone()));
+                let Some(set) = set else { return Vec::new() };
+                if best.is_none_or(|b| set.len() < b.len()) {
+                    best = Some(set);
+                }
+            }
+        }
+        match best {
+            Some(set) => set
+                .iter()
+                .filter(|k| &*k.namespace == namespace)
+                .filter_map(|k| self.objects.get(k))
+                .filter(|p| selector.matches(p.labels()))
+                .collect(),
+            None => self.list(Kind::Pod, Some(namespace)).filter(|p| selector.matches(p.labels())).collect(),
+        }
+    }
+
     /// Keeps a decision that wrote nothing (bounded by `limits.max_trace`).
     pub fn note(&mut self, actor: &'static str, why: String) {
         if self.limits.max_trace == 0 {
@@ -349,6 +386,12 @@ impl Store {
     /// Adds an object to (or removes it from) every index.
     fn index(&mut self, obj: &Rc<Object>, key: &ObjKey, add: bool) {
         self.index_links(obj, key, add);
+        self.index_labels(obj, key, add);
+        if !add {
+            self.selectors.remove(key);
+        } else if let Some(sel) = obj.selector().and_then(|s| Selector::from_label_selector(s).ok()) {
+            self.selectors.insert(key.clone(), Rc::new(sel));
+        }
         if add {
             self.by_uid.insert(obj.uid().to_string(), key.clone());
         } else {
@@ -359,6 +402,16 @@ impl Store {
     /// Moves an updated object in the indexes it changed for: most writes (status,
     /// counts) change none of owners, controller, node or subject, and cost nothing here.
     fn reindex(&mut self, old: &Rc<Object>, new: &Rc<Object>, key: &ObjKey) {
+        if old.labels() != new.labels() {
+            self.index_labels(old, key, false);
+            self.index_labels(new, key, true);
+        }
+        if old.selector() != new.selector() {
+            match new.selector().and_then(|s| Selector::from_label_selector(s).ok()) {
+                Some(sel) => self.selectors.insert(key.clone(), Rc::new(sel)),
+                None => self.selectors.remove(key),
+            };
+        }
         let same = old.meta().owner_references == new.meta().owner_references
             && old.as_pod().map(crate::api::pod::node_name) == new.as_pod().map(crate::api::pod::node_name)
             && old.as_event().map(|e| &e.involved_object.uid) == new.as_event().map(|e| &e.involved_object.uid);
@@ -371,6 +424,28 @@ impl Store {
         for r in new.meta().owner_references.iter().flatten() {
             if let Some(slot) = self.by_owner.get_mut(&r.uid).and_then(|m| m.get_mut(key)) {
                 *slot = new.clone();
+            }
+        }
+    }
+
+    /// The label index, for pods.
+    fn index_labels(&mut self, obj: &Object, key: &ObjKey, add: bool) {
+        if key.kind != Kind::Pod {
+            return;
+        }
+        let labels: &Labels = match obj.labels() {
+            Some(l) => l,
+            None => return,
+        };
+        for (k, v) in labels {
+            let label = (k.clone(), v.clone());
+            if add {
+                self.pods_by_label.entry(label).or_default().insert(key.clone());
+            } else if let Some(set) = self.pods_by_label.get_mut(&label) {
+                set.remove(key);
+                if set.is_empty() {
+                    self.pods_by_label.remove(&label);
+                }
             }
         }
     }
@@ -822,5 +897,34 @@ mod tests {
         obj.meta_mut().finalizers = None;
         s.update(obj, "garbage-collector").unwrap();
         assert!(s.get(&key).is_none());
+    }
+
+    #[test]
+    fn label_index_and_parsed_selectors_follow_every_write() {
+        let mut s = store();
+        for (n, app) in [("a", "web"), ("b", "web"), ("c", "db")] {
+            s.create(object(&format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: {n}, labels: {{app: {app}, tier: x}}}}\nspec: {{containers: [{{name: c, image: x}}]}}\n")), "kubectl").unwrap();
+        }
+        let web = Selector::from_label_selector(&k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
+            match_labels: Some([("app".to_string(), "web".to_string()), ("tier".to_string(), "x".to_string())].into()),
+            match_expressions: None,
+        })
+        .unwrap();
+        let names =
+            |s: &Store| s.pods_matching("default", &web).iter().map(|p| p.name().to_string()).collect::<Vec<_>>();
+        assert_eq!(names(&s), vec!["a", "b"]);
+        let mut b = (**s.get_named(Kind::Pod, "default", "b").unwrap()).clone();
+        b.meta_mut().labels = Some([("app".to_string(), "db".to_string())].into());
+        s.update(b, "kubectl").unwrap();
+        assert_eq!(names(&s), vec!["a"], "relabelled pods leave the index");
+        s.delete(&ObjKey::new(Kind::Pod, "default", "a"), DeleteOptions::default(), "kubectl").unwrap();
+        assert!(names(&s).is_empty());
+        let rs = s
+            .create(object("apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: r}\nspec:\n  selector: {matchLabels: {app: db}}\n  template:\n    metadata: {labels: {app: db}}\n    spec: {containers: [{name: c, image: nginx}]}\n"), "kubectl")
+            .unwrap();
+        let sel = s.selector(&rs.key()).expect("parsed at create").clone();
+        assert_eq!(s.pods_matching("default", &sel).len(), 2);
+        s.delete(&rs.key(), DeleteOptions::default(), "kubectl").unwrap();
+        assert!(s.selector(&rs.key()).is_none(), "dropped with the object");
     }
 }

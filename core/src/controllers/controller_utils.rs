@@ -16,13 +16,23 @@ pub fn controllers_selecting(
     out: &mut Vec<crate::api::ObjKey>,
 ) {
     for c in store.list(kind, Some(orphan.namespace())) {
-        let matches = c
-            .selector()
-            .and_then(|s| crate::api::selector::Selector::from_label_selector(s).ok())
-            .is_some_and(|s| !s.is_empty() && s.matches(orphan.labels()));
+        let matches = store.selector(&c.key()).is_some_and(|s| !s.is_empty() && s.matches(orphan.labels()));
         if matches {
             out.push(crate::sim::controller::key_of(c));
         }
+    }
+}
+
+/// A workload's parsed spec.selector: the API server's, parsed once when the object was
+/// written; an unparsable one gives the parser's error.
+pub fn selector_of(
+    store: &crate::store::Store,
+    key: &crate::api::ObjKey,
+    sel: &k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector,
+) -> Result<std::rc::Rc<crate::api::selector::Selector>, String> {
+    match store.selector(key) {
+        Some(s) => Ok(s.clone()),
+        None => crate::api::selector::Selector::from_label_selector(sel).map(std::rc::Rc::new),
     }
 }
 

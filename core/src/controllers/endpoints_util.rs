@@ -4,6 +4,7 @@
 //! port maps onto a pod's container port.
 
 use crate::api::pod;
+use crate::api::selector::{Requirement, Selector};
 use crate::api::{Kind, ObjKey, Object};
 use crate::store::Store;
 use k8s_openapi::api::core::v1::{Pod, Service, ServicePort};
@@ -31,7 +32,11 @@ pub fn selects(selector: &BTreeMap<String, String>, labels: Option<&BTreeMap<Str
 pub fn selected_pods<'a>(store: &'a Store, svc: &'a Service) -> Vec<&'a Rc<Object>> {
     let Some(sel) = selector(svc) else { return Vec::new() };
     let ns = svc.metadata.namespace.as_deref().unwrap_or("");
-    store.list(Kind::Pod, Some(ns)).filter(|p| selects(sel, p.labels())).collect()
+    let sel = Selector {
+        requirements: sel.iter().map(|(k, v)| Requirement::Equals(k.clone(), v.clone())).collect(),
+        nothing: false,
+    };
+    store.pods_matching(ns, &sel)
 }
 
 /// Keys of the Services in `pod`'s namespace whose selector matches it (GetPodServiceMemberships).

@@ -56,7 +56,7 @@ impl Controller for ReplicaSetController {
         let Some(rs) = rs_obj.as_replica_set() else {
             return Ok(());
         };
-        let Ok(selector) = Selector::from_label_selector(&rs.spec.selector) else {
+        let Ok(selector) = super::controller_utils::selector_of(ctx.store, key, &rs.spec.selector) else {
             return Ok(());
         };
         let owned = claim_pods(ctx, &rs_obj, &selector);

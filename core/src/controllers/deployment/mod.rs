@@ -71,13 +71,13 @@ impl Controller for DeploymentController {
         let Some(d) = ctx.store.get(key).and_then(|o| o.as_deployment().cloned()) else {
             return Ok(());
         };
-        sync_deployment(ctx, d)
+        let selector = crate::controllers::controller_utils::selector_of(ctx.store, key, &d.spec.selector)?;
+        sync_deployment(ctx, d, &selector)
     }
 }
 
 /// syncDeployment.
-fn sync_deployment(ctx: &mut Ctx, mut d: Deployment) -> Result<(), String> {
-    let selector = Selector::from_label_selector(&d.spec.selector).map_err(|e| e.to_string())?;
+fn sync_deployment(ctx: &mut Ctx, mut d: Deployment, selector: &Selector) -> Result<(), String> {
     if selector.is_empty() {
         let obj = Object::Deployment(Box::new(d.clone()));
         ctx.event(
@@ -92,7 +92,7 @@ fn sync_deployment(ctx: &mut Ctx, mut d: Deployment) -> Result<(), String> {
         }
         return Ok(());
     }
-    let rss = replica_sets_for(ctx, &d, &selector)?;
+    let rss = replica_sets_for(ctx, &d, selector)?;
     if d.metadata.deletion_timestamp.is_some() {
         return sync::sync_status_only(ctx, &mut d, rss);
     }
