@@ -16,24 +16,27 @@ struct NodeUsage {
     cpu_milli: i128,
     memory_milli: i128,
     pods: i64,
-    /// Pods per controller uid, for spreading.
-    per_owner: HashMap<String, i64>,
 }
 
 #[derive(Clone, Debug)]
 struct Placed {
-    node: String,
+    slot: usize,
     cpu: i128,
     memory: i128,
     owner: String,
 }
 
-/// A node and its allocatable (milli-CPU, milli-bytes, pods).
-type NodeEntry = (std::rc::Rc<Object>, (i128, i128, i64));
+/// A node, its allocatable (milli-CPU, milli-bytes, pods) and its slot.
+type NodeEntry = (std::rc::Rc<Object>, (i128, i128, i64), usize);
 
 #[derive(Default)]
 pub struct Scheduler {
-    usage: HashMap<String, NodeUsage>,
+    /// Each node name seen gets a slot for good: what the cache keeps per node is an
+    /// array read, not a hash lookup, in the loop over nodes that every pod runs.
+    slots: HashMap<String, usize>,
+    usage: Vec<NodeUsage>,
+    /// Pods per controller uid, per slot, for spreading.
+    spread: HashMap<String, Vec<i64>>,
     placed: HashMap<String, Placed>,
     /// Pods that did not fit; retried when a change could help them (QueueingHints): a
     /// node change helps every one, a freed pod only those short of resources (true).
@@ -41,7 +44,7 @@ pub struct Scheduler {
     /// The unschedulable pods are all queued already: a burst of changes queues them once.
     retry_queued: bool,
     /// Nodes with their parsed allocatable resources; rebuilt when a node changes.
-    nodes: Option<Vec<NodeEntry>>,
+    nodes: Option<std::rc::Rc<Vec<NodeEntry>>>,
 }
 
 pub const NAME: &str = "default-scheduler";
@@ -69,26 +72,37 @@ fn counts(p: &Pod) -> bool {
 
 impl Scheduler {
     /// Every node with its allocatable CPU, memory and pod count, parsed once per change.
-    fn node_table(&mut self, store: &Store) -> Vec<NodeEntry> {
-        self.nodes
-            .get_or_insert_with(|| {
-                store
-                    .list(Kind::Node, None)
-                    .map(|o| (o.clone(), o.as_node().map(allocatable).unwrap_or((0, 0, 0))))
-                    .collect()
-            })
-            .clone()
+    fn node_table(&mut self, store: &Store) -> std::rc::Rc<Vec<NodeEntry>> {
+        if let Some(t) = &self.nodes {
+            return t.clone();
+        }
+        let table: Vec<NodeEntry> = store
+            .list(Kind::Node, None)
+            .map(|o| (o.clone(), o.as_node().map(allocatable).unwrap_or((0, 0, 0)), self.slot(o.name())))
+            .collect();
+        let table = std::rc::Rc::new(table);
+        self.nodes = Some(table.clone());
+        table
+    }
+
+    fn slot(&mut self, node: &str) -> usize {
+        if let Some(s) = self.slots.get(node) {
+            return *s;
+        }
+        let s = self.usage.len();
+        self.slots.insert(node.to_string(), s);
+        self.usage.push(NodeUsage::default());
+        s
     }
 
     fn forget(&mut self, uid: &str) {
         if let Some(pl) = self.placed.remove(uid) {
-            if let Some(u) = self.usage.get_mut(&pl.node) {
-                u.cpu_milli -= pl.cpu;
-                u.memory_milli -= pl.memory;
-                u.pods -= 1;
-                if let Some(c) = u.per_owner.get_mut(&pl.owner) {
-                    *c -= 1;
-                }
+            let u = &mut self.usage[pl.slot];
+            u.cpu_milli -= pl.cpu;
+            u.memory_milli -= pl.memory;
+            u.pods -= 1;
+            if let Some(c) = self.spread.get_mut(&pl.owner).and_then(|v| v.get_mut(pl.slot)) {
+                *c -= 1;
             }
         }
     }
@@ -100,13 +114,17 @@ impl Scheduler {
         }
         let (cpu, memory) = pod_requests(p);
         let owner = owner_uid(p);
-        let node = pod::node_name(p).to_string();
-        let u = self.usage.entry(node.clone()).or_default();
+        let slot = self.slot(pod::node_name(p));
+        let u = &mut self.usage[slot];
         u.cpu_milli += cpu;
         u.memory_milli += memory;
         u.pods += 1;
-        *u.per_owner.entry(owner.clone()).or_default() += 1;
-        self.placed.insert(uid, Placed { node, cpu, memory, owner });
+        let counts = self.spread.entry(owner.clone()).or_default();
+        if counts.len() <= slot {
+            counts.resize(slot + 1, 0);
+        }
+        counts[slot] += 1;
+        self.placed.insert(uid, Placed { slot, cpu, memory, owner });
     }
 }
 
@@ -193,12 +211,12 @@ impl Controller for Scheduler {
         let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
         let mut best: Option<(i64, i128, i64, &str)> = None;
         let mut feasible = 0usize;
-        let empty = NodeUsage::default();
-        for (o, alloc) in &nodes {
+        let spread = self.spread.get(&owner);
+        for (o, alloc, slot) in nodes.iter() {
             let Some(n) = o.as_node() else { continue };
             let alloc = *alloc;
             let nn = n.metadata.name.as_deref().unwrap_or("");
-            let usage = self.usage.get(nn).unwrap_or(&empty);
+            let usage = &self.usage[*slot];
             let failed = filter(p, n, usage, alloc, cpu, memory);
             if !failed.is_empty() {
                 for r in failed {
@@ -214,7 +232,8 @@ impl Controller for Scheduler {
             } else {
                 0
             };
-            let score = (usage.per_owner.get(&owner).copied().unwrap_or(0), requested, usage.pods, nn);
+            let same_owner = spread.and_then(|v| v.get(*slot)).copied().unwrap_or(0);
+            let score = (same_owner, requested, usage.pods, nn);
             if best.as_ref().is_none_or(|b| score < *b) {
                 best = Some(score);
             }
