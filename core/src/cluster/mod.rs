@@ -24,7 +24,7 @@ pub fn registry() -> Vec<Registration> {
     vec![
         component(|| Box::new(nodes::DefaultNodes)),
         manager(|| Box::new(DeploymentController)),
-        manager(|| Box::new(ReplicaSetController)),
+        manager(|| Box::new(ReplicaSetController::default())),
         manager(|| Box::new(GarbageCollector)),
         component(|| Box::new(scheduler::Scheduler::default())),
         component(|| Box::new(kubelet::Kubelet::default())),

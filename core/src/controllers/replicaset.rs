@@ -10,14 +10,122 @@ use crate::sim::controller::{key_of, Controller, Ctx};
 use crate::store::{DeleteOptions, Store, WatchEvent};
 use k8s_openapi::api::apps::v1::{ReplicaSet, ReplicaSetCondition, ReplicaSetStatus};
 use k8s_openapi::api::core::v1::Pod;
-use std::collections::HashMap;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
 /// Upstream's burstReplicas: at most this many creates or deletes per sync.
 pub const BURST_REPLICAS: usize = 500;
 
 #[derive(Default)]
-pub struct ReplicaSetController;
+pub struct ReplicaSetController {
+    /// Per ReplicaSet, the counts its status reports, kept from watch events.
+    tallies: HashMap<ObjKey, Tally>,
+}
+
+/// What a ReplicaSet's status counts of the pods it controls, kept up to date from
+/// watch events, so that a sync which only reports counts or creates pods does not
+/// walk every pod (upstream lists them from the informer cache each time; the counts
+/// are the same). A full sync builds it; anything a count cannot follow drops it, so
+/// the next sync is a full one: a spec change, a controlled pod the selector no longer
+/// matches, an orphan to adopt, a restart.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Tally {
+    uid: String,
+    template_labels: BTreeMap<String, String>,
+    active: i32,
+    fully_labeled: i32,
+    ready: i32,
+    /// Ready pods by the second they became ready (None: no transition time).
+    ready_since: BTreeMap<Option<i64>, i32>,
+}
+
+impl Tally {
+    fn new(rs_obj: &Object, rs: &ReplicaSet) -> Self {
+        let template_labels = rs.spec.template.as_ref().and_then(|t| t.metadata.as_ref()).and_then(|m| m.labels.clone());
+        Tally { uid: rs_obj.uid().to_string(), template_labels: template_labels.unwrap_or_default(), ..Default::default() }
+    }
+
+    /// Adds (sign 1) or takes away (-1) a pod's part in the counts.
+    fn count(&mut self, p: &Pod, sign: i32) {
+        if !pod::is_active(p) {
+            return;
+        }
+        self.active += sign;
+        let labels = p.metadata.labels.as_ref();
+        if self.template_labels.iter().all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v)) {
+            self.fully_labeled += sign;
+        }
+        if pod::is_ready(p) {
+            self.ready += sign;
+            let since = pod::ready_since(p).map(|t| t.0.as_second());
+            let n = self.ready_since.entry(since).or_default();
+            *n += sign;
+            if *n == 0 {
+                self.ready_since.remove(&since);
+            }
+        }
+    }
+
+    fn counts(&self, min_ready: i32, now: &Time) -> Counts {
+        let available = if min_ready <= 0 {
+            self.ready
+        } else {
+            let until = now.0.as_second() - i64::from(min_ready);
+            self.ready_since.range(Some(i64::MIN)..=Some(until)).map(|(_, n)| n).sum()
+        };
+        Counts { replicas: self.active, fully_labeled: self.fully_labeled, ready: self.ready, available }
+    }
+}
+
+/// The pod counts a ReplicaSet's status reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Counts {
+    pub replicas: i32,
+    pub fully_labeled: i32,
+    pub ready: i32,
+    pub available: i32,
+}
+
+fn controlled_by<'a>(o: &'a Object, uid: &str) -> Option<&'a Pod> {
+    o.as_pod().filter(|_| o.controller_ref().is_some_and(|r| r.uid == uid))
+}
+
+impl ReplicaSetController {
+    /// Moves a pod event's change into the tally of the ReplicaSet controlling it.
+    fn follow(&mut self, ev: &WatchEvent, store: &Store) {
+        use crate::store::WatchType;
+        let (before, after) = match ev.kind {
+            WatchType::Added => (None, Some(&ev.object)),
+            WatchType::Modified => (ev.old.as_ref(), Some(&ev.object)),
+            WatchType::Deleted => (Some(&ev.object), None),
+        };
+        for o in before.iter().chain(after.iter()) {
+            let Some(r) = o.controller_ref().filter(|r| r.kind == "ReplicaSet") else { continue };
+            let key = ObjKey::new(Kind::ReplicaSet, o.namespace(), &r.name);
+            let Some(tally) = self.tallies.get_mut(&key) else { continue };
+            let before = before.and_then(|b| controlled_by(b, &tally.uid));
+            let after = after.and_then(|a| controlled_by(a, &tally.uid));
+            // A controlled pod the selector no longer matches is released by a full sync.
+            let matches = |p: &Pod| store.selector(&key).is_some_and(|s| s.matches(p.metadata.labels.as_ref()));
+            if after.is_some_and(|p| !matches(p) && p.metadata.deletion_timestamp.is_none()) {
+                self.tallies.remove(&key);
+                return;
+            }
+            if let Some(p) = before {
+                tally.count(p, -1);
+            }
+            if let Some(p) = after {
+                tally.count(p, 1);
+            }
+            // One ReplicaSet's tally per event: the old and new copies name the same one
+            // unless the controller changed, and then each side was counted above.
+            if before.is_some() && after.is_some() {
+                return;
+            }
+        }
+    }
+}
 
 impl Controller for ReplicaSetController {
     fn name(&self) -> &'static str {
@@ -32,8 +140,20 @@ impl Controller for ReplicaSetController {
 
     fn keys_for(&mut self, ev: &WatchEvent, store: &Store, out: &mut Vec<ObjKey>) {
         match ev.object.kind() {
-            Kind::ReplicaSet => out.push(key_of(&ev.object)),
+            Kind::ReplicaSet => {
+                let key = key_of(&ev.object);
+                let spec_same = ev.old.as_ref().is_some_and(|old| {
+                    old.uid() == ev.object.uid()
+                        && old.meta().deletion_timestamp == ev.object.meta().deletion_timestamp
+                        && old.as_replica_set().map(|r| &r.spec) == ev.object.as_replica_set().map(|r| &r.spec)
+                });
+                if !spec_same || ev.kind == crate::store::WatchType::Deleted {
+                    self.tallies.remove(&key);
+                }
+                out.push(key);
+            }
             Kind::Pod => {
+                self.follow(ev, store);
                 for o in std::iter::once(&ev.object).chain(ev.old.iter()) {
                     if let Some(r) = o.controller_ref().filter(|r| r.kind == "ReplicaSet") {
                         out.push(ObjKey::new(Kind::ReplicaSet, o.namespace(), &r.name));
@@ -42,7 +162,11 @@ impl Controller for ReplicaSetController {
                 // An orphan wakes every ReplicaSet whose selector matches it (addPod).
                 let o = &ev.object;
                 if o.controller_ref().is_none() && ev.kind != crate::store::WatchType::Deleted {
+                    let from = out.len();
                     super::controller_utils::controllers_selecting(store, Kind::ReplicaSet, o, out);
+                    for k in &out[from..] {
+                        self.tallies.remove(k);
+                    }
                 }
             }
             _ => {}
@@ -59,15 +183,37 @@ impl Controller for ReplicaSetController {
         let Ok(selector) = super::controller_utils::selector_of(ctx.store, key, &rs.spec.selector) else {
             return Ok(());
         };
-        let owned = claim_pods(ctx, &rs_obj, &selector);
-        let active: Vec<Rc<Object>> = owned.into_iter().filter(|p| p.as_pod().is_some_and(pod::is_active)).collect();
-        let mut manage_err = None;
-        if !rs_obj.is_deleting() {
-            manage_err = manage_replicas(ctx, &rs_obj, rs, &active).err();
-        }
         let now = ctx.store.now();
         let min_ready = rs.spec.min_ready_seconds.unwrap_or(0);
-        let status = calculate_status(rs, active.iter().filter_map(|p| p.as_pod()), manage_err.as_deref(), &now);
+        let want = rs.spec.replicas.unwrap_or(1).max(0);
+        let tally = self.tallies.get(key).filter(|t| t.uid == rs_obj.uid() && !rs_obj.is_deleting() && t.active <= want);
+        let (counts, manage_err) = match tally.cloned() {
+            // Nothing to claim and nothing to delete: the tally has the counts.
+            Some(t) => {
+                debug_assert_eq!(t.counts(min_ready, &now), walk_counts(ctx.store, &rs_obj, rs, &selector, &now));
+                let have = t.active.max(0) as usize;
+                let err = create_pods(ctx, &rs_obj, rs, want as usize, have).err();
+                (t.counts(min_ready, &now), err)
+            }
+            None => {
+                let mut fresh = Tally::new(&rs_obj, rs);
+                for p in ctx.store.owned_by(rs_obj.uid()).filter_map(|o| controlled_by(o, rs_obj.uid())) {
+                    fresh.count(p, 1);
+                }
+                let owned = claim_pods(ctx, &rs_obj, &selector);
+                let active: Vec<Rc<Object>> =
+                    owned.into_iter().filter(|p| p.as_pod().is_some_and(pod::is_active)).collect();
+                let mut manage_err = None;
+                if rs_obj.is_deleting() {
+                    self.tallies.remove(key);
+                } else {
+                    manage_err = manage_replicas(ctx, &rs_obj, rs, &active).err();
+                    self.tallies.insert(key.clone(), fresh);
+                }
+                (count_pods(rs, active.iter().filter_map(|p| p.as_pod()), &now), manage_err)
+            }
+        };
+        let status = calculate_status(rs, counts, manage_err.as_deref(), &now);
         let updated = update_status(ctx, &rs_obj, status)?;
         if let Some(rs) = updated.as_replica_set() {
             let s = rs.status.as_ref();
@@ -133,29 +279,7 @@ fn claim_pods(ctx: &mut Ctx, rs_obj: &Object, selector: &Selector) -> Vec<Rc<Obj
 fn manage_replicas(ctx: &mut Ctx, rs_obj: &Object, rs: &ReplicaSet, active: &[Rc<Object>]) -> Result<(), String> {
     let want = rs.spec.replicas.unwrap_or(1).max(0) as usize;
     if active.len() < want {
-        let diff = (want - active.len()).min(BURST_REPLICAS);
-        let Some(template) = rs.spec.template.as_ref() else {
-            return Ok(());
-        };
-        for n in 0..diff {
-            let pod = pod_from_template(template, rs_obj, format!("{}-", rs_obj.name()));
-            ctx.because(format!(
-                "creating pod {} of {diff} for {}: {want} desired, {} exist (at most {BURST_REPLICAS} per sync)",
-                n + 1,
-                rs_obj.name(),
-                active.len()
-            ));
-            match ctx.store.create(Object::Pod(Box::new(pod)), ctx.actor) {
-                Ok(created) => {
-                    ctx.event(rs_obj, "Normal", "SuccessfulCreate", format!("Created pod: {}", created.name()))
-                }
-                Err(e) => {
-                    let msg = format!("Error creating: {e}");
-                    ctx.event(rs_obj, "Warning", "FailedCreate", msg.clone());
-                    return Err(msg);
-                }
-            }
-        }
+        create_pods(ctx, rs_obj, rs, want, active.len())?;
     } else if active.len() > want {
         let diff = (active.len() - want).min(BURST_REPLICAS);
         let related = related_pods(ctx.store, rs_obj);
@@ -181,6 +305,47 @@ fn manage_replicas(ctx: &mut Ctx, rs_obj: &Object, rs: &ReplicaSet, active: &[Rc
         }
     }
     Ok(())
+}
+
+/// The scale-up half of manageReplicas: up to burstReplicas new pods from the template.
+fn create_pods(ctx: &mut Ctx, rs_obj: &Object, rs: &ReplicaSet, want: usize, have: usize) -> Result<(), String> {
+    if have >= want {
+        return Ok(());
+    }
+    let diff = (want - have).min(BURST_REPLICAS);
+    let Some(template) = rs.spec.template.as_ref() else {
+        return Ok(());
+    };
+    for n in 0..diff {
+            let pod = pod_from_template(template, rs_obj, format!("{}-", rs_obj.name()));
+            ctx.because(format!(
+                "creating pod {} of {diff} for {}: {want} desired, {} exist (at most {BURST_REPLICAS} per sync)",
+                n + 1,
+                rs_obj.name(),
+                have
+            ));
+            match ctx.store.create(Object::Pod(Box::new(pod)), ctx.actor) {
+                Ok(created) => {
+                    ctx.event(rs_obj, "Normal", "SuccessfulCreate", format!("Created pod: {}", created.name()))
+                }
+                Err(e) => {
+                    let msg = format!("Error creating: {e}");
+                    ctx.event(rs_obj, "Warning", "FailedCreate", msg.clone());
+                    return Err(msg);
+                }
+            }
+        }
+    Ok(())
+}
+
+/// The counts of a full walk over the controlled pods, as the tally must have them.
+fn walk_counts(store: &Store, rs_obj: &Object, rs: &ReplicaSet, selector: &Selector, now: &Time) -> Counts {
+    let pods = store
+        .owned_by(rs_obj.uid())
+        .filter_map(|o| controlled_by(o, rs_obj.uid()))
+        .filter(|p| selector.matches(p.metadata.labels.as_ref()) || p.metadata.deletion_timestamp.is_some())
+        .filter(|p| pod::is_active(p));
+    count_pods(rs, pods, now)
 }
 
 /// getIndirectlyRelatedPods: active pods of every ReplicaSet with the same controller.
@@ -230,31 +395,32 @@ pub fn pods_to_delete(
         .collect()
 }
 
-/// calculateStatus.
-pub fn calculate_status<'a>(
-    rs: &ReplicaSet,
-    active: impl Iterator<Item = &'a Pod>,
-    manage_err: Option<&str>,
-    now: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Time,
-) -> ReplicaSetStatus {
-    let mut status = rs.status.clone().unwrap_or_default();
+/// The counts calculateStatus takes from the active pods.
+pub fn count_pods<'a>(rs: &ReplicaSet, active: impl Iterator<Item = &'a Pod>, now: &Time) -> Counts {
     let template_labels =
         rs.spec.template.as_ref().and_then(|t| t.metadata.as_ref()).and_then(|m| m.labels.clone()).unwrap_or_default();
     let min_ready = rs.spec.min_ready_seconds.unwrap_or(0);
-    let (mut count, mut fully, mut ready, mut available) = (0, 0, 0, 0);
+    let mut c = Counts { replicas: 0, fully_labeled: 0, ready: 0, available: 0 };
     for p in active {
-        count += 1;
+        c.replicas += 1;
         let labels = p.metadata.labels.as_ref();
         if template_labels.iter().all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v)) {
-            fully += 1;
+            c.fully_labeled += 1;
         }
         if pod::is_ready(p) {
-            ready += 1;
+            c.ready += 1;
             if pod::is_available(p, min_ready, now) {
-                available += 1;
+                c.available += 1;
             }
         }
     }
+    c
+}
+
+/// calculateStatus.
+pub fn calculate_status(rs: &ReplicaSet, c: Counts, manage_err: Option<&str>, now: &Time) -> ReplicaSetStatus {
+    let mut status = rs.status.clone().unwrap_or_default();
+    let (count, fully, ready, available) = (c.replicas, c.fully_labeled, c.ready, c.available);
     let has_failure = status.conditions.iter().flatten().any(|c| c.type_.as_deref() == Some("ReplicaFailure"));
     match manage_err {
         Some(err) if !has_failure => {
