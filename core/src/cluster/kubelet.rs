@@ -210,8 +210,7 @@ impl Controller for Kubelet {
             }
             let status = self.status(ctx, p, &node, &run, now, true);
             if p.status.as_ref() != Some(&status) {
-                let mut copy = p.clone();
-                copy.status = Some(status);
+                let copy = with_status(p, status);
                 ctx.store.update(Object::Pod(Box::new(copy)), NAME).map_err(|e| e.to_string())?;
             }
             return ctx
@@ -241,7 +240,7 @@ impl Kubelet {
         let n = self.next_ip.entry(node.to_string()).or_insert(1);
         *n += 1;
         let ip = format!("10.244.{}.{}", idx, *n % 250 + 2);
-        let spec = p.spec.clone().unwrap_or_default();
+        let spec = p.spec.as_ref();
         let new_ctr = |c: &k8s_openapi::api::core::v1::Container| Ctr {
             name: c.name.clone(),
             image: c.image.clone().unwrap_or_default(),
@@ -254,8 +253,9 @@ impl Kubelet {
             ever_started: false,
             id: String::new(),
         };
-        let mut inits: Vec<Ctr> = spec.init_containers.iter().flatten().map(new_ctr).collect();
-        let mut ctrs: Vec<Ctr> = spec.containers.iter().map(new_ctr).collect();
+        let mut inits: Vec<Ctr> =
+            spec.and_then(|s| s.init_containers.as_ref()).into_iter().flatten().map(new_ctr).collect();
+        let mut ctrs: Vec<Ctr> = spec.into_iter().flat_map(|s| &s.containers).map(new_ctr).collect();
         // Init containers run first, one at a time; the others wait (PodInitializing).
         let first: Vec<&mut Ctr> = match inits.first_mut() {
             Some(c) => vec![c],
@@ -367,8 +367,7 @@ impl Kubelet {
         }
         let status = self.status(ctx, p, node, run, now, false);
         if p.status.as_ref() != Some(&status) {
-            let mut copy = p.clone();
-            copy.status = Some(status);
+            let copy = with_status(p, status);
             ctx.store.update(Object::Pod(Box::new(copy)), NAME).map_err(|e| e.to_string())?;
         }
         Ok(())
@@ -486,7 +485,7 @@ impl Kubelet {
     ) -> k8s_openapi::api::core::v1::PodStatus {
         let clock = ctx.store.clock;
         let t = |ms: i64| Time(crate::api::time::truncate(clock.at(ms)));
-        let old = p.status.clone().unwrap_or_default();
+        let old_conditions = p.status.as_ref().and_then(|s| s.conditions.as_ref());
         let host_ip = ctx
             .store
             .get_named(Kind::Node, "", node)
@@ -561,8 +560,8 @@ impl Kubelet {
         let terminal = matches!(phase, "Succeeded" | "Failed");
         let all_ready = unready.is_empty() && !terminal;
         let keep = |kind: &str, status: &str| {
-            old.conditions
-                .iter()
+            old_conditions
+                .into_iter()
                 .flatten()
                 .find(|c| c.type_ == kind && c.status == status)
                 .and_then(|c| c.last_transition_time.clone())
@@ -586,9 +585,8 @@ impl Kubelet {
                 Some(format!("containers with unready status: [{}]", unready.join(" "))),
             )
         };
-        let scheduled = old
-            .conditions
-            .iter()
+        let scheduled = old_conditions
+            .into_iter()
             .flatten()
             .find(|c| c.type_ == "PodScheduled")
             .cloned()
@@ -619,6 +617,11 @@ impl Kubelet {
             ..Default::default()
         }
     }
+}
+
+/// The pod with a new status, without copying the old one first.
+fn with_status(p: &Pod, status: k8s_openapi::api::core::v1::PodStatus) -> Pod {
+    Pod { metadata: p.metadata.clone(), spec: p.spec.clone(), status: Some(status) }
 }
 
 fn terminated(term: &Terminated, t: &dyn Fn(i64) -> Time) -> ContainerStateTerminated {

@@ -42,8 +42,13 @@ struct Tally {
 
 impl Tally {
     fn new(rs_obj: &Object, rs: &ReplicaSet) -> Self {
-        let template_labels = rs.spec.template.as_ref().and_then(|t| t.metadata.as_ref()).and_then(|m| m.labels.clone());
-        Tally { uid: rs_obj.uid().to_string(), template_labels: template_labels.unwrap_or_default(), ..Default::default() }
+        let template_labels =
+            rs.spec.template.as_ref().and_then(|t| t.metadata.as_ref()).and_then(|m| m.labels.clone());
+        Tally {
+            uid: rs_obj.uid().to_string(),
+            template_labels: template_labels.unwrap_or_default(),
+            ..Default::default()
+        }
     }
 
     /// Adds (sign 1) or takes away (-1) a pod's part in the counts.
@@ -186,7 +191,8 @@ impl Controller for ReplicaSetController {
         let now = ctx.store.now();
         let min_ready = rs.spec.min_ready_seconds.unwrap_or(0);
         let want = rs.spec.replicas.unwrap_or(1).max(0);
-        let tally = self.tallies.get(key).filter(|t| t.uid == rs_obj.uid() && !rs_obj.is_deleting() && t.active <= want);
+        let tally =
+            self.tallies.get(key).filter(|t| t.uid == rs_obj.uid() && !rs_obj.is_deleting() && t.active <= want);
         let (counts, manage_err) = match tally.cloned() {
             // Nothing to claim and nothing to delete: the tally has the counts.
             Some(t) => {
@@ -317,24 +323,22 @@ fn create_pods(ctx: &mut Ctx, rs_obj: &Object, rs: &ReplicaSet, want: usize, hav
         return Ok(());
     };
     for n in 0..diff {
-            let pod = pod_from_template(template, rs_obj, format!("{}-", rs_obj.name()));
-            ctx.because(format!(
-                "creating pod {} of {diff} for {}: {want} desired, {} exist (at most {BURST_REPLICAS} per sync)",
-                n + 1,
-                rs_obj.name(),
-                have
-            ));
-            match ctx.store.create(Object::Pod(Box::new(pod)), ctx.actor) {
-                Ok(created) => {
-                    ctx.event(rs_obj, "Normal", "SuccessfulCreate", format!("Created pod: {}", created.name()))
-                }
-                Err(e) => {
-                    let msg = format!("Error creating: {e}");
-                    ctx.event(rs_obj, "Warning", "FailedCreate", msg.clone());
-                    return Err(msg);
-                }
+        let pod = pod_from_template(template, rs_obj, format!("{}-", rs_obj.name()));
+        ctx.because(format!(
+            "creating pod {} of {diff} for {}: {want} desired, {} exist (at most {BURST_REPLICAS} per sync)",
+            n + 1,
+            rs_obj.name(),
+            have
+        ));
+        match ctx.store.create(Object::Pod(Box::new(pod)), ctx.actor) {
+            Ok(created) => ctx.event(rs_obj, "Normal", "SuccessfulCreate", format!("Created pod: {}", created.name())),
+            Err(e) => {
+                let msg = format!("Error creating: {e}");
+                ctx.event(rs_obj, "Warning", "FailedCreate", msg.clone());
+                return Err(msg);
             }
         }
+    }
     Ok(())
 }
 
