@@ -7,7 +7,7 @@
 //! editor and `--dry-run=server`. Indexes (by owner uid, by node, by the object an Event
 //! is about) let a reconcile touch only what it owns.
 
-use crate::api::selector::{Labels, Requirement, Selector};
+use crate::api::selector::{Requirement, Selector};
 use crate::api::time::Clock;
 use crate::api::{Kind, ObjKey, Object};
 use crate::kinds::{Allocators, KeyRef, Keyed};
@@ -15,10 +15,14 @@ use crate::sim::rng::Rng;
 use crate::trace::{TraceRecord, Verb};
 use crate::validation::{self, field::FieldError};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+use objects::Objects;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::ops::Bound;
 use std::rc::Rc;
+
+mod index;
+mod objects;
 
 /// Hard caps: a manifest or script that would exceed them gets an error, never a frozen tab.
 #[derive(Clone, Copy, Debug)]
@@ -120,56 +124,6 @@ pub struct DeleteOptions {
 }
 
 pub const FINALIZER_ORPHAN: &str = "orphan";
-
-/// The stored objects, one map per kind as etcd keeps each resource under a prefix of
-/// its own: a lookup searches only its kind, however many Events or Pods there are.
-struct Objects {
-    by_kind: Vec<BTreeMap<ObjKey, Rc<Object>>>,
-    len: usize,
-}
-
-impl Default for Objects {
-    fn default() -> Self {
-        Objects { by_kind: vec![BTreeMap::new(); Kind::ALL.len()], len: 0 }
-    }
-}
-
-impl Objects {
-    fn get(&self, key: &dyn Keyed) -> Option<&Rc<Object>> {
-        self.by_kind[key.parts().kind as usize].get(key)
-    }
-
-    fn contains_key(&self, key: &ObjKey) -> bool {
-        self.by_kind[key.kind as usize].contains_key(key)
-    }
-
-    fn insert(&mut self, key: ObjKey, obj: Rc<Object>) {
-        if self.by_kind[key.kind as usize].insert(key, obj).is_none() {
-            self.len += 1;
-        }
-    }
-
-    fn remove(&mut self, key: &ObjKey) -> Option<Rc<Object>> {
-        let gone = self.by_kind[key.kind as usize].remove(key);
-        if gone.is_some() {
-            self.len -= 1;
-        }
-        gone
-    }
-
-    /// The objects of `start`'s kind from `start` on, in key order.
-    fn from<'a>(&'a self, start: KeyRef<'_>) -> impl Iterator<Item = (&'a ObjKey, &'a Rc<Object>)> + 'a {
-        self.by_kind[start.kind as usize].range::<dyn Keyed, _>((Bound::Included(start.dyn_key()), Bound::Unbounded))
-    }
-
-    fn len(&self) -> usize {
-        self.len
-    }
-
-    fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-}
 pub const FINALIZER_FOREGROUND: &str = "foregroundDeletion";
 
 pub struct Store {
@@ -381,118 +335,6 @@ impl Store {
             self.trace_dropped += drop;
         }
         self.trace.push(TraceRecord { ms: self.clock.now_ms, actor, verb, object, sync: self.sync, why });
-    }
-
-    /// Adds an object to (or removes it from) every index.
-    fn index(&mut self, obj: &Rc<Object>, key: &ObjKey, add: bool) {
-        self.index_links(obj, key, add);
-        self.index_labels(obj, key, add);
-        if !add {
-            self.selectors.remove(key);
-        } else if let Some(sel) = obj.selector().and_then(|s| Selector::from_label_selector(s).ok()) {
-            self.selectors.insert(key.clone(), Rc::new(sel));
-        }
-        if add {
-            self.by_uid.insert(obj.uid().to_string(), key.clone());
-        } else {
-            self.by_uid.remove(obj.uid());
-        }
-    }
-
-    /// Moves an updated object in the indexes it changed for: most writes (status,
-    /// counts) change none of owners, controller, node or subject, and cost nothing here.
-    fn reindex(&mut self, old: &Rc<Object>, new: &Rc<Object>, key: &ObjKey) {
-        if old.labels() != new.labels() {
-            self.index_labels(old, key, false);
-            self.index_labels(new, key, true);
-        }
-        if old.selector() != new.selector() {
-            match new.selector().and_then(|s| Selector::from_label_selector(s).ok()) {
-                Some(sel) => self.selectors.insert(key.clone(), Rc::new(sel)),
-                None => self.selectors.remove(key),
-            };
-        }
-        let same = old.meta().owner_references == new.meta().owner_references
-            && old.as_pod().map(crate::api::pod::node_name) == new.as_pod().map(crate::api::pod::node_name)
-            && old.as_event().map(|e| &e.involved_object.uid) == new.as_event().map(|e| &e.involved_object.uid);
-        if !same {
-            self.index_links(old, key, false);
-            self.index_links(new, key, true);
-            return;
-        }
-        // The owner index holds the object: it gets the new version.
-        for r in new.meta().owner_references.iter().flatten() {
-            if let Some(slot) = self.by_owner.get_mut(&r.uid).and_then(|m| m.get_mut(key)) {
-                *slot = new.clone();
-            }
-        }
-    }
-
-    /// The label index, for pods.
-    fn index_labels(&mut self, obj: &Object, key: &ObjKey, add: bool) {
-        if key.kind != Kind::Pod {
-            return;
-        }
-        let labels: &Labels = match obj.labels() {
-            Some(l) => l,
-            None => return,
-        };
-        for (k, v) in labels {
-            let label = (k.clone(), v.clone());
-            if add {
-                self.pods_by_label.entry(label).or_default().insert(key.clone());
-            } else if let Some(set) = self.pods_by_label.get_mut(&label) {
-                set.remove(key);
-                if set.is_empty() {
-                    self.pods_by_label.remove(&label);
-                }
-            }
-        }
-    }
-
-    /// The indexes by owner, by node, of orphan pods and of Events by subject.
-    fn index_links(&mut self, obj: &Rc<Object>, key: &ObjKey, add: bool) {
-        for r in obj.meta().owner_references.iter().flatten() {
-            if add {
-                self.by_owner.entry(r.uid.clone()).or_default().insert(key.clone(), obj.clone());
-            } else if let Some(set) = self.by_owner.get_mut(&r.uid) {
-                set.remove(key);
-                if set.is_empty() {
-                    self.by_owner.remove(&r.uid);
-                }
-            }
-        }
-        if let Some(ev) = obj.as_event() {
-            let about = ev.involved_object.uid.as_deref().unwrap_or_default();
-            if add {
-                self.events_by_object.entry(about.to_string()).or_default().insert(key.clone());
-            } else if let Some(set) = self.events_by_object.get_mut(about) {
-                set.remove(key);
-                if set.is_empty() {
-                    self.events_by_object.remove(about);
-                }
-            }
-        }
-        if let Some(pod) = obj.as_pod() {
-            if obj.controller_ref().is_none() {
-                if add {
-                    self.orphan_pods.insert(key.clone());
-                } else {
-                    self.orphan_pods.remove(key);
-                }
-            }
-            let node = crate::api::pod::node_name(pod);
-            if !node.is_empty() {
-                if add {
-                    self.pods_by_node.entry(node.to_string()).or_default().insert(key.clone());
-                } else if let Some(set) = self.pods_by_node.get_mut(node) {
-                    set.remove(key);
-                    if set.is_empty() {
-                        self.pods_by_node.remove(node);
-                    }
-                }
-            }
-        }
     }
 
     /// Creates an object, filling name (from generateName), namespace, uid,
