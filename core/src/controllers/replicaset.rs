@@ -216,7 +216,7 @@ impl Controller for ReplicaSetController {
                     manage_err = manage_replicas(ctx, &rs_obj, rs, &active).err();
                     self.tallies.insert(key.clone(), fresh);
                 }
-                (count_pods(rs, active.iter().filter_map(|p| p.as_pod()), &now), manage_err)
+                (count_pods(&rs_obj, rs, active.iter().filter_map(|p| p.as_pod()), &now), manage_err)
             }
         };
         let status = calculate_status(rs, counts, manage_err.as_deref(), &now);
@@ -349,7 +349,7 @@ fn walk_counts(store: &Store, rs_obj: &Object, rs: &ReplicaSet, selector: &Selec
         .filter_map(|o| controlled_by(o, rs_obj.uid()))
         .filter(|p| selector.matches(p.metadata.labels.as_ref()) || p.metadata.deletion_timestamp.is_some())
         .filter(|p| pod::is_active(p));
-    count_pods(rs, pods, now)
+    count_pods(rs_obj, rs, pods, now)
 }
 
 /// getIndirectlyRelatedPods: active pods of every ReplicaSet with the same controller.
@@ -400,25 +400,12 @@ pub fn pods_to_delete(
 }
 
 /// The counts calculateStatus takes from the active pods.
-pub fn count_pods<'a>(rs: &ReplicaSet, active: impl Iterator<Item = &'a Pod>, now: &Time) -> Counts {
-    let template_labels =
-        rs.spec.template.as_ref().and_then(|t| t.metadata.as_ref()).and_then(|m| m.labels.clone()).unwrap_or_default();
-    let min_ready = rs.spec.min_ready_seconds.unwrap_or(0);
-    let mut c = Counts { replicas: 0, fully_labeled: 0, ready: 0, available: 0 };
+pub fn count_pods<'a>(rs_obj: &Object, rs: &ReplicaSet, active: impl Iterator<Item = &'a Pod>, now: &Time) -> Counts {
+    let mut t = Tally::new(rs_obj, rs);
     for p in active {
-        c.replicas += 1;
-        let labels = p.metadata.labels.as_ref();
-        if template_labels.iter().all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v)) {
-            c.fully_labeled += 1;
-        }
-        if pod::is_ready(p) {
-            c.ready += 1;
-            if pod::is_available(p, min_ready, now) {
-                c.available += 1;
-            }
-        }
+        t.count(p, 1);
     }
-    c
+    t.counts(rs.spec.min_ready_seconds.unwrap_or(0), now)
 }
 
 /// calculateStatus.

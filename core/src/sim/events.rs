@@ -106,17 +106,15 @@ impl Correlator {
             (format!("{COMBINED}{message}"), aggregate_key)
         };
         self.aggregates.insert(aggregate_key, record);
-        let outcome = match self.logged.get(&key) {
-            Some(l) => Outcome::Bump { message, key, name: l.name.clone(), count: l.count + 1, first: l.first.clone() },
-            None => Outcome::Create { message, key },
-        };
         // The observation is recorded before the filter runs, as upstream's is: a bump
         // that is dropped still counts toward the next one that gets through.
-        if let Outcome::Bump { count, .. } = &outcome {
-            if let Some(l) = self.logged.get_mut(&key) {
-                l.count = *count;
+        let outcome = match self.logged.get_mut(&key) {
+            Some(l) => {
+                l.count += 1;
+                Outcome::Bump { message, key, name: l.name.clone(), count: l.count, first: l.first.clone() }
             }
-        }
+            None => Outcome::Create { message, key },
+        };
         let spam_key = hash_key(&[source, kind, ns, name, uid, api_version]);
         let bucket = self.spam.remove(&spam_key).unwrap_or(Bucket { tokens: SPAM_BURST, last_ms: now_ms });
         let tokens = (bucket.tokens + (now_ms - bucket.last_ms).max(0) as f64 / 1000.0 * SPAM_QPS).min(SPAM_BURST);

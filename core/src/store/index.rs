@@ -3,6 +3,9 @@
 use super::Store;
 use crate::api::selector::{Labels, Selector};
 use crate::api::{Kind, ObjKey, Object};
+use std::borrow::Borrow;
+use std::collections::{BTreeSet, HashMap};
+use std::hash::Hash;
 use std::rc::Rc;
 
 impl Store {
@@ -61,15 +64,7 @@ impl Store {
             None => return,
         };
         for (k, v) in labels {
-            let label = (k.clone(), v.clone());
-            if add {
-                self.pods_by_label.entry(label).or_default().insert(key.clone());
-            } else if let Some(set) = self.pods_by_label.get_mut(&label) {
-                set.remove(key);
-                if set.is_empty() {
-                    self.pods_by_label.remove(&label);
-                }
-            }
+            file(&mut self.pods_by_label, &(k.clone(), v.clone()), key, add);
         }
     }
 
@@ -87,14 +82,7 @@ impl Store {
         }
         if let Some(ev) = obj.as_event() {
             let about = ev.involved_object.uid.as_deref().unwrap_or_default();
-            if add {
-                self.events_by_object.entry(about.to_string()).or_default().insert(key.clone());
-            } else if let Some(set) = self.events_by_object.get_mut(about) {
-                set.remove(key);
-                if set.is_empty() {
-                    self.events_by_object.remove(about);
-                }
-            }
+            file(&mut self.events_by_object, about, key, add);
         }
         if let Some(pod) = obj.as_pod() {
             if obj.controller_ref().is_none() {
@@ -106,15 +94,24 @@ impl Store {
             }
             let node = crate::api::pod::node_name(pod);
             if !node.is_empty() {
-                if add {
-                    self.pods_by_node.entry(node.to_string()).or_default().insert(key.clone());
-                } else if let Some(set) = self.pods_by_node.get_mut(node) {
-                    set.remove(key);
-                    if set.is_empty() {
-                        self.pods_by_node.remove(node);
-                    }
-                }
+                file(&mut self.pods_by_node, node, key, add);
             }
+        }
+    }
+}
+
+/// Files `key` under `at` in a set-valued index (or takes it out, dropping a set left empty).
+fn file<Q>(index: &mut HashMap<Q::Owned, BTreeSet<ObjKey>>, at: &Q, key: &ObjKey, add: bool)
+where
+    Q: ?Sized + Hash + Eq + ToOwned,
+    Q::Owned: Hash + Eq + Borrow<Q>,
+{
+    if add {
+        index.entry(at.to_owned()).or_default().insert(key.clone());
+    } else if let Some(set) = index.get_mut(at) {
+        set.remove(key);
+        if set.is_empty() {
+            index.remove(at);
         }
     }
 }
