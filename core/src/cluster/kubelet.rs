@@ -14,7 +14,7 @@ use k8s_openapi::api::core::v1::{
     Pod, PodCondition, PodIP,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 pub const NAME: &str = "kubelet";
 const PREFIX: &str = "sim.kubeloop.dev/";
@@ -504,7 +504,8 @@ impl Kubelet {
         let creating = if run.inits.is_empty() { "ContainerCreating" } else { "PodInitializing" };
         let (mut running, mut waiting, mut stopped, mut succeeded) = (0, 0, 0, 0);
         let mut unready = Vec::new();
-        let mut statuses = Vec::new();
+        // Exact capacity: a ContainerStatus is 752 bytes, and a Vec grown by push keeps room for four.
+        let mut statuses = Vec::with_capacity(run.ctrs.len());
         for c in &run.ctrs {
             let (cs, tally) = container_status(c, p, &run.uid, now, &t, creating);
             match tally {

@@ -8,7 +8,7 @@ use crate::api::ObjKey;
 use crate::api::{pod, Kind};
 use crate::sim::controller::{Controller, Ctx};
 use crate::store::{ApiError, DeleteOptions, Store, WatchEvent, WatchType};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 const QUARANTINE_MS: i64 = 40_000;
 

@@ -11,7 +11,8 @@ use crate::store::{DeleteOptions, Store, WatchEvent};
 use k8s_openapi::api::apps::v1::{ReplicaSet, ReplicaSetCondition, ReplicaSetStatus};
 use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// Upstream's burstReplicas: at most this many creates or deletes per sync.
@@ -191,14 +192,24 @@ impl Controller for ReplicaSetController {
         let now = ctx.store.now();
         let min_ready = rs.spec.min_ready_seconds.unwrap_or(0);
         let want = rs.spec.replicas.unwrap_or(1).max(0);
-        let tally =
-            self.tallies.get(key).filter(|t| t.uid == rs_obj.uid() && !rs_obj.is_deleting() && t.active <= want);
+        let tally = self.tallies.get(key).filter(|t| t.uid == rs_obj.uid() && !rs_obj.is_deleting());
         let (counts, manage_err) = match tally.cloned() {
-            // Nothing to claim and nothing to delete: the tally has the counts.
+            // A valid tally means nothing to claim or release (see Tally): its counts are
+            // the status, and only a scale-down needs the pods themselves, to rank them.
             Some(t) => {
                 debug_assert_eq!(t.counts(min_ready, &now), walk_counts(ctx.store, &rs_obj, rs, &selector, &now));
                 let have = t.active.max(0) as usize;
-                let err = create_pods(ctx, &rs_obj, rs, want as usize, have).err();
+                let err = if have <= want as usize {
+                    create_pods(ctx, &rs_obj, rs, want as usize, have).err()
+                } else {
+                    let active: Vec<Rc<Object>> = ctx
+                        .store
+                        .owned_by(rs_obj.uid())
+                        .filter(|o| controlled_by(o, rs_obj.uid()).is_some_and(pod::is_active))
+                        .cloned()
+                        .collect();
+                    manage_replicas(ctx, &rs_obj, rs, &active).err()
+                };
                 (t.counts(min_ready, &now), err)
             }
             None => {
@@ -288,8 +299,7 @@ fn manage_replicas(ctx: &mut Ctx, rs_obj: &Object, rs: &ReplicaSet, active: &[Rc
         create_pods(ctx, rs_obj, rs, want, active.len())?;
     } else if active.len() > want {
         let diff = (active.len() - want).min(BURST_REPLICAS);
-        let related = related_pods(ctx.store, rs_obj);
-        let victims = pods_to_delete(active, &related, diff, &ctx.store.now());
+        let victims = pods_to_delete(active, &related_on_node(ctx.store, rs_obj), diff, &ctx.store.now());
         for key in victims {
             let Some(victim) = ctx.store.get(&key).cloned() else {
                 continue;
@@ -352,36 +362,35 @@ fn walk_counts(store: &Store, rs_obj: &Object, rs: &ReplicaSet, selector: &Selec
     count_pods(rs_obj, rs, pods, now)
 }
 
-/// getIndirectlyRelatedPods: active pods of every ReplicaSet with the same controller.
-fn related_pods(store: &Store, rs_obj: &Object) -> Vec<Rc<Object>> {
+/// getIndirectlyRelatedPods, counted by node: the active pods of every ReplicaSet with
+/// the same controller (only their node is read, so nothing is copied).
+fn related_on_node<'a>(store: &'a Store, rs_obj: &'a Object) -> HashMap<&'a str, i32> {
     let siblings: Vec<&Rc<Object>> = match rs_obj.controller_ref() {
         Some(r) => store.owned_by(&r.uid).filter(|o| o.kind() == Kind::ReplicaSet).collect(),
         None => vec![],
     };
-    let mut out = Vec::new();
-    for rs in
-        if siblings.is_empty() { vec![store.get(&rs_obj.key())].into_iter().flatten().collect() } else { siblings }
-    {
-        out.extend(store.owned_by(rs.uid()).filter(|p| p.kind() == Kind::Pod).cloned());
+    let uids: Vec<&str> =
+        if siblings.is_empty() { vec![rs_obj.uid()] } else { siblings.iter().map(|o| o.uid()).collect() };
+    let mut on_node: HashMap<&str, i32> = HashMap::default();
+    for uid in uids {
+        for p in store.owned_by(uid).filter_map(|o| o.as_pod()).filter(|p| pod::is_active(p)) {
+            *on_node.entry(pod::node_name(p)).or_default() += 1;
+        }
     }
-    out
+    on_node
 }
 
 /// getPodsToDelete: rank by how many related pods share the node, then by
 /// ActivePodsWithRanks; the first `diff` go.
 pub fn pods_to_delete(
     active: &[Rc<Object>],
-    related: &[Rc<Object>],
+    on_node: &HashMap<&str, i32>,
     diff: usize,
     now: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Time,
 ) -> Vec<ObjKey> {
     let pods: Vec<(&Rc<Object>, &Pod)> = active.iter().filter_map(|o| o.as_pod().map(|p| (o, p))).collect();
     if diff >= pods.len() {
         return pods.iter().map(|(o, _)| o.key()).collect();
-    }
-    let mut on_node: HashMap<&str, i32> = HashMap::new();
-    for p in related.iter().filter_map(|o| o.as_pod()).filter(|p| pod::is_active(p)) {
-        *on_node.entry(pod::node_name(p)).or_default() += 1;
     }
     let mut ranked: Vec<(&Pod, i32)> =
         pods.iter().map(|(_, p)| (*p, on_node.get(pod::node_name(p)).copied().unwrap_or(0))).collect();

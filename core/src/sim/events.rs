@@ -12,7 +12,8 @@ use crate::store::Store;
 use hashlink::LruCache;
 use k8s_openapi::api::core::v1::{Event, EventSource, ObjectReference};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeSet;
 use std::hash::{Hash, Hasher};
 
 const LRU_ENTRIES: usize = 4096;

@@ -4,8 +4,9 @@
 //! check never drags virtual time forward.
 
 use crate::api::ObjKey;
+use rustc_hash::FxHashMap as HashMap;
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Timer {
@@ -38,7 +39,7 @@ impl Timers {
     /// Drops every pending timer of this key.
     pub fn cancel(&mut self, controller: usize, key: &ObjKey) {
         if self.epochs.len() <= controller {
-            self.epochs.resize_with(controller + 1, HashMap::new);
+            self.epochs.resize_with(controller + 1, HashMap::default);
         }
         match self.epochs[controller].get_mut(key) {
             Some(e) => *e += 1,

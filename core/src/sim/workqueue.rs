@@ -3,7 +3,8 @@
 //! 5 ms doubling to 1000 s, and an overall 10 qps / burst 100 token bucket), in virtual time.
 
 use crate::api::ObjKey;
-use std::collections::{HashMap, HashSet, VecDeque};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::VecDeque;
 
 #[derive(Debug, Default)]
 pub struct WorkQueue {

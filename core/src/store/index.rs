@@ -3,8 +3,9 @@
 use super::Store;
 use crate::api::selector::{Labels, Selector};
 use crate::api::{Kind, ObjKey, Object};
+use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Borrow;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::hash::Hash;
 use std::rc::Rc;
 

@@ -16,7 +16,8 @@ use crate::trace::{TraceRecord, Verb};
 use crate::validation::{self, field::FieldError};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use objects::Objects;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::ops::Bound;
 use std::rc::Rc;
@@ -167,13 +168,13 @@ impl Store {
     pub fn new(clock: Clock, seed: u64) -> Self {
         Store {
             objects: Objects::default(),
-            by_uid: HashMap::new(),
-            by_owner: HashMap::new(),
-            pods_by_node: HashMap::new(),
+            by_uid: HashMap::default(),
+            by_owner: HashMap::default(),
+            pods_by_node: HashMap::default(),
             orphan_pods: BTreeSet::new(),
-            events_by_object: HashMap::new(),
-            selectors: HashMap::new(),
-            pods_by_label: HashMap::new(),
+            events_by_object: HashMap::default(),
+            selectors: HashMap::default(),
+            pods_by_label: HashMap::default(),
             resource_version: 0,
             clock,
             rng: Rng::new(seed),
@@ -536,9 +537,10 @@ impl Store {
             }
         }
         // A delete moves resourceVersion too: the watch event carries the new one.
-        let mut last = (*last.unwrap_or(old)).clone();
-        last.meta_mut().resource_version = Some(self.next_rv());
-        let last = Rc::new(last);
+        // Copied only if someone still holds it (once out of the map and the indexes,
+        // usually nobody does).
+        let mut last = last.unwrap_or(old);
+        Rc::make_mut(&mut last).meta_mut().resource_version = Some(self.next_rv());
         self.watch.push(WatchEvent { kind: WatchType::Deleted, object: last.clone(), old: None });
         self.record(actor, Verb::Delete, last.clone());
         last
