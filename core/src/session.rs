@@ -443,14 +443,13 @@ impl Session {
     pub fn events(&self, about: Option<&str>, limit: usize) -> Vec<EventRow> {
         let store = &self.engine.store;
         let now = self.engine.now_ms();
-        let mut evs: Vec<(i64, u64, &k8s_openapi::api::core::v1::Event)> = store
+        let mut evs: Vec<(i64, u64, &crate::kinds::event::Event)> = store
             .list(Kind::Event, None)
             .filter_map(|o| o.as_event())
-            .filter(|e| about.is_none_or(|uid| e.involved_object.uid.as_deref() == Some(uid)))
+            .filter(|e| about.is_none_or(|uid| &*e.involved_object.uid == uid))
             .map(|e| {
-                let last = e.last_timestamp.as_ref().or(e.first_timestamp.as_ref());
                 let rv = e.metadata.resource_version.as_deref().and_then(|r| r.parse().ok()).unwrap_or(0);
-                (last.map_or(0, |t| store.clock.ms_of(t)), rv, e)
+                (store.clock.ms_of(&e.last_timestamp), rv, e)
             })
             .collect();
         crate::sort::sort_by_key(&mut evs, |e| std::cmp::Reverse((e.0, e.1)));
@@ -465,7 +464,7 @@ impl Session {
                     reason: next(),
                     object: next(),
                     message: next(),
-                    involved: e.involved_object.uid.clone().unwrap_or_default(),
+                    involved: e.involved_object.uid.to_string(),
                     id: e.metadata.uid.clone().unwrap_or_default(),
                 }
             })

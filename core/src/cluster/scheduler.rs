@@ -10,7 +10,11 @@ use crate::sim::controller::{key_of, Controller, Ctx};
 use crate::store::{Store, WatchEvent, WatchType};
 use k8s_openapi::api::core::v1::{Node, NodeSelectorRequirement, Pod, PodCondition, Taint, Toleration};
 use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+
+/// A filter's failure reason: fixed text mostly, so the loop over nodes allocates nothing.
+pub type Reason = Cow<'static, str>;
 
 #[derive(Default, Clone, Debug)]
 struct NodeUsage {
@@ -109,12 +113,12 @@ impl Scheduler {
     }
 
     fn assume(&mut self, p: &Pod) {
-        let uid = p.metadata.uid.clone().unwrap_or_default();
-        if self.placed.contains_key(&uid) {
+        let uid = p.metadata.uid.as_deref().unwrap_or_default();
+        if self.placed.contains_key(uid) {
             return;
         }
         let (cpu, memory) = pod_requests(p);
-        let owner = owner_uid(p);
+        let owner = owner_uid(p).to_string();
         let slot = self.slot(pod::node_name(p));
         let u = &mut self.usage[slot];
         u.cpu_milli += cpu;
@@ -125,17 +129,17 @@ impl Scheduler {
             counts.resize(slot + 1, 0);
         }
         counts[slot] += 1;
-        self.placed.insert(uid, Placed { slot, cpu, memory, owner });
+        self.placed.insert(uid.to_string(), Placed { slot, cpu, memory, owner });
     }
 }
 
-fn owner_uid(p: &Pod) -> String {
+fn owner_uid(p: &Pod) -> &str {
     p.metadata
         .owner_references
         .iter()
         .flatten()
         .find(|r| r.controller == Some(true))
-        .map(|r| r.uid.clone())
+        .map(|r| r.uid.as_str())
         .unwrap_or_default()
 }
 
@@ -209,18 +213,20 @@ impl Controller for Scheduler {
         let nodes = self.node_table(ctx.store);
         let (cpu, memory) = pod_requests(p);
         let owner = owner_uid(p);
-        let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
-        let mut best: Option<(i64, i128, i64, &str)> = None;
+        let mut reasons: BTreeMap<Reason, usize> = BTreeMap::new();
+        let mut failed = Vec::new();
+        // The score ends in the node's place in the table, which is in name order: ties go
+        // to the first name without comparing names.
+        let mut best: Option<(i64, i128, i64, usize)> = None;
         let mut feasible = 0usize;
-        let spread = self.spread.get(&owner);
-        for (o, alloc, slot) in nodes.iter() {
+        let spread = self.spread.get(owner);
+        for (at, (o, alloc, slot)) in nodes.iter().enumerate() {
             let Some(n) = o.as_node() else { continue };
             let alloc = *alloc;
-            let nn = n.metadata.name.as_deref().unwrap_or("");
             let usage = &self.usage[*slot];
-            let failed = filter(p, n, usage, alloc, cpu, memory);
+            filter(p, n, usage, alloc, cpu, memory, &mut failed);
             if !failed.is_empty() {
-                for r in failed {
+                for r in failed.drain(..) {
                     *reasons.entry(r).or_default() += 1;
                 }
                 continue;
@@ -234,13 +240,13 @@ impl Controller for Scheduler {
                 0
             };
             let same_owner = spread.and_then(|v| v.get(*slot)).copied().unwrap_or(0);
-            let score = (same_owner, requested, usage.pods, nn);
-            if best.as_ref().is_none_or(|b| score < *b) {
+            let score = (same_owner, requested, usage.pods, at);
+            if best.is_none_or(|b| score < b) {
                 best = Some(score);
             }
         }
         let Some((same_owner, _, pods_there, chosen)) = best else {
-            let short_of_resources = reasons.keys().any(|r| r.starts_with("Insufficient") || r == "Too many pods");
+            let short_of_resources = reasons.keys().any(|r| short_of(r));
             self.unschedulable.insert(key.clone(), short_of_resources);
             let message = fit_error(nodes.len(), &reasons);
             ctx.because(format!("pod {} fits nowhere: {message}", key.name));
@@ -249,7 +255,7 @@ impl Controller for Scheduler {
             return decided;
         };
         self.unschedulable.remove(key);
-        let chosen = chosen.to_string();
+        let chosen = nodes[chosen].0.name().to_string();
         let mut bound = p.clone();
         bound.spec.get_or_insert_with(Default::default).node_name = Some(chosen.clone());
         set_scheduled(&mut bound, "True", None, None, &ctx.store.now());
@@ -314,7 +320,7 @@ fn mark_unschedulable(ctx: &mut Ctx, obj: &Object, message: String) -> Result<()
 }
 
 /// FitError.Error(): reasons counted over nodes, sorted as strings, then preemption's view.
-pub fn fit_error(num_nodes: usize, reasons: &BTreeMap<String, usize>) -> String {
+pub fn fit_error(num_nodes: usize, reasons: &BTreeMap<Reason, usize>) -> String {
     if num_nodes == 0 {
         return "no nodes available to schedule pods".into();
     }
@@ -322,7 +328,7 @@ pub fn fit_error(num_nodes: usize, reasons: &BTreeMap<String, usize>) -> String 
     crate::sort::sort(&mut strs);
     let (mut victims, mut unhelpful) = (0usize, 0usize);
     for (r, n) in reasons {
-        if r.starts_with("Insufficient") || r == "Too many pods" {
+        if short_of(r) {
             victims += n;
         } else {
             unhelpful += n;
@@ -343,17 +349,31 @@ pub fn fit_error(num_nodes: usize, reasons: &BTreeMap<String, usize>) -> String 
     )
 }
 
+/// A reason preemption could help with: the node lacks room, not the right shape.
+fn short_of(reason: &str) -> bool {
+    reason.starts_with("Insufficient") || reason == "Too many pods"
+}
+
 fn allocatable(n: &Node) -> (i128, i128, i64) {
     let alloc = n.status.as_ref().and_then(|s| s.allocatable.as_ref().or(s.capacity.as_ref()));
     let get = |k: &str| alloc.and_then(|a| a.get(k)).and_then(|q| parse_milli(&q.0));
     (get("cpu").unwrap_or(0), get("memory").unwrap_or(0), get("pods").map(|v| (v / 1000) as i64).unwrap_or(110))
 }
 
-/// The filter plugins in upstream order; the first that fails names the reasons.
-fn filter(p: &Pod, n: &Node, usage: &NodeUsage, alloc: (i128, i128, i64), cpu: i128, memory: i128) -> Vec<String> {
+/// The filter plugins in upstream order; the first that fails puts its reasons in `out`.
+fn filter(
+    p: &Pod,
+    n: &Node,
+    usage: &NodeUsage,
+    alloc: (i128, i128, i64),
+    cpu: i128,
+    memory: i128,
+    out: &mut Vec<Reason>,
+) {
     let tolerations = p.spec.as_ref().and_then(|s| s.tolerations.as_ref());
     if n.spec.as_ref().and_then(|s| s.unschedulable) == Some(true) && !tolerates(tolerations, &unschedulable_taint()) {
-        return vec!["node(s) were unschedulable".into()];
+        out.push("node(s) were unschedulable".into());
+        return;
     }
     let not_ready = (!crate::cluster::nodes::node_ready(n)).then(|| Taint {
         key: "node.kubernetes.io/not-ready".into(),
@@ -363,14 +383,15 @@ fn filter(p: &Pod, n: &Node, usage: &NodeUsage, alloc: (i128, i128, i64), cpu: i
     let taints = n.spec.as_ref().and_then(|s| s.taints.as_ref()).into_iter().flatten().chain(not_ready.as_ref());
     for t in taints {
         if (t.effect == "NoSchedule" || t.effect == "NoExecute") && !tolerates(tolerations, t) {
-            return vec!["node(s) had untolerated taint(s)".into()];
+            out.push("node(s) had untolerated taint(s)".into());
+            return;
         }
     }
     if !node_selector_matches(p, n) {
-        return vec!["node(s) didn't match Pod's node affinity/selector".into()];
+        out.push("node(s) didn't match Pod's node affinity/selector".into());
+        return;
     }
     let (acpu, amem, apods) = alloc;
-    let mut out = Vec::new();
     if usage.pods + 1 > apods {
         out.push("Too many pods".into());
     }
@@ -380,7 +401,6 @@ fn filter(p: &Pod, n: &Node, usage: &NodeUsage, alloc: (i128, i128, i64), cpu: i
     if memory > 0 && usage.memory_milli + memory > amem {
         out.push("Insufficient memory".into());
     }
-    out
 }
 
 fn unschedulable_taint() -> Taint {
@@ -457,8 +477,7 @@ mod tests {
 
     #[test]
     fn fit_error_text() {
-        let reasons =
-            BTreeMap::from([("Insufficient cpu".to_string(), 2), ("node(s) had untolerated taint(s)".to_string(), 1)]);
+        let reasons = BTreeMap::from([("Insufficient cpu".into(), 2), ("node(s) had untolerated taint(s)".into(), 1)]);
         assert_eq!(
             fit_error(3, &reasons),
             "0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod."

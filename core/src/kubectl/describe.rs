@@ -247,35 +247,25 @@ pub fn events(v: &View, meta: &ObjectMeta, w: &mut Writer) {
     let clock = &v.store.clock;
     let uid = meta.uid.as_deref().unwrap_or("");
     let ns = meta.namespace.as_deref().filter(|n| !n.is_empty()).unwrap_or("default");
-    let mut evs: Vec<&k8s_openapi::api::core::v1::Event> =
+    let mut evs: Vec<&crate::kinds::event::Event> =
         v.store.events_about(ns, uid).filter_map(|e| e.as_event()).collect();
     if evs.is_empty() {
         w.line(0, "Events:\t<none>");
         return;
     }
     w.flush();
-    crate::sort::sort_by_key(&mut evs, |e| e.last_timestamp.as_ref().map(|t| t.0));
+    crate::sort::sort_by_key(&mut evs, |e| e.last_timestamp.0);
     w.line(0, "Events:");
     w.line(1, "Type\tReason\tAge\tFrom\tMessage");
     w.line(1, "----\t------\t----\t----\t-------");
     for e in evs {
-        let age = |t: Option<&Time>| t.map(|t| human_duration(now - clock.ms_of(t))).unwrap_or("<unknown>".into());
-        let count = e.count.unwrap_or(1);
-        let when = if count > 1 {
-            format!("{} (x{count} over {})", age(e.last_timestamp.as_ref()), age(e.first_timestamp.as_ref()))
+        let age = |t: &Time| human_duration(now - clock.ms_of(t));
+        let when = if e.count > 1 {
+            format!("{} (x{} over {})", age(&e.last_timestamp), e.count, age(&e.first_timestamp))
         } else {
-            age(e.first_timestamp.as_ref())
+            age(&e.first_timestamp)
         };
-        let from = e.source.as_ref().and_then(|s| s.component.clone()).unwrap_or_default();
-        w.line(
-            1,
-            format!(
-                "{}\t{}\t{when}\t{from}\t{}",
-                e.type_.clone().unwrap_or_default(),
-                e.reason.clone().unwrap_or_default(),
-                e.message.clone().unwrap_or_default().trim()
-            ),
-        );
+        w.line(1, format!("{}\t{}\t{when}\t{}\t{}", e.type_, e.reason, e.component, e.message.trim()));
     }
 }
 

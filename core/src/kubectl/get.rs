@@ -176,15 +176,13 @@ pub fn get(store: &Store, args: &Args) -> Output {
 /// printPod's READY, STATUS and RESTARTS.
 /// `kubectl get events` columns (printEvent): LAST SEEN, TYPE, REASON, OBJECT (the
 /// lowercased kind and name, without the group), MESSAGE.
-pub fn event_columns(store: &crate::store::Store, e: &k8s_openapi::api::core::v1::Event, now: i64) -> Vec<String> {
-    let io = &e.involved_object;
-    let last = e.last_timestamp.as_ref().or(e.first_timestamp.as_ref());
+pub fn event_columns(store: &crate::store::Store, e: &crate::kinds::event::Event, now: i64) -> Vec<String> {
     vec![
-        last.map(|t| human_duration(now - store.clock.ms_of(t))).unwrap_or("<unknown>".into()),
-        e.type_.clone().unwrap_or_default(),
-        e.reason.clone().unwrap_or_default(),
-        format!("{}/{}", io.kind.clone().unwrap_or_default().to_ascii_lowercase(), io.name.clone().unwrap_or_default()),
-        e.message.clone().unwrap_or_default().trim().to_string(),
+        human_duration(now - store.clock.ms_of(&e.last_timestamp)),
+        e.type_.to_string(),
+        e.reason.to_string(),
+        crate::kinds::event::object_column(&e.involved_object.key),
+        e.message.trim().to_string(),
     ]
 }
 

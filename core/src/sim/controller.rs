@@ -38,7 +38,7 @@ impl Ctx<'_> {
         self.after.push((delay_ms.max(0), key));
     }
 
-    pub fn event(&mut self, about: &Object, type_: &str, reason: &str, message: impl Into<String>) {
+    pub fn event(&mut self, about: &Object, type_: &'static str, reason: &'static str, message: impl Into<String>) {
         self.recorder.record(self.store, self.actor, about, type_, reason, message.into());
     }
 

@@ -8,9 +8,9 @@
 //! as upstream's, so memory stays bounded however long a session runs.
 
 use crate::api::{Kind, Object};
+use crate::kinds::event::{Event, Subject};
 use crate::store::Store;
 use hashlink::LruCache;
-use k8s_openapi::api::core::v1::{Event, EventSource, ObjectReference};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeSet;
@@ -157,8 +157,8 @@ impl Recorder {
         store: &mut Store,
         actor: &'static str,
         about: &Object,
-        type_: &str,
-        reason: &str,
+        type_: &'static str,
+        reason: &'static str,
         message: String,
     ) {
         let now_ms = store.clock.now_ms;
@@ -173,16 +173,17 @@ impl Recorder {
         if let Some((name, count, first)) = &existing {
             let stored = store.get_named(Kind::Event, namespace, name).and_then(|o| o.as_event().cloned());
             if let Some(mut ev) = stored {
-                ev.count = Some(*count);
-                ev.last_timestamp = Some(now.clone());
-                ev.message = Some(message);
+                ev.count = *count;
+                ev.last_timestamp = now.clone();
+                ev.message = message;
                 let _ = store.update(Object::Event(Box::new(ev)), actor);
                 return;
             }
             // The stored Event expired: it is created again under its name, count kept
             // (recordToSink's create after a patch finds nothing).
+            let subject = store.subject(about);
             let ev =
-                new_event(actor, about, namespace, name.clone(), type_, reason, message, first.clone(), &now, *count);
+                new_event(actor, subject, namespace, name.clone(), type_, reason, message, first.clone(), &now, *count);
             if store.create(Object::Event(Box::new(ev)), actor).is_err() {
                 correlator.logged.remove(&key);
             }
@@ -196,7 +197,8 @@ impl Recorder {
             nanos += 1;
             name = format!("{}.{nanos:x}", about.name());
         }
-        let ev = new_event(actor, about, namespace, name.clone(), type_, reason, message, now.clone(), &now, 1);
+        let subject = store.subject(about);
+        let ev = new_event(actor, subject, namespace, name.clone(), type_, reason, message, now.clone(), &now, 1);
         if store.create(Object::Event(Box::new(ev)), actor).is_ok() {
             correlator.stored(key, name, now, 1);
         }
@@ -205,12 +207,12 @@ impl Recorder {
 
 #[allow(clippy::too_many_arguments)]
 fn new_event(
-    actor: &str,
-    about: &Object,
+    actor: &'static str,
+    subject: Subject,
     namespace: &str,
     name: String,
-    type_: &str,
-    reason: &str,
+    type_: &'static str,
+    reason: &'static str,
     message: String,
     first: Time,
     now: &Time,
@@ -218,25 +220,14 @@ fn new_event(
 ) -> Event {
     Event {
         metadata: ObjectMeta { name: Some(name), namespace: Some(namespace.to_string()), ..Default::default() },
-        involved_object: ObjectReference {
-            api_version: Some(about.kind().api_version().to_string()),
-            kind: Some(about.kind().name().to_string()),
-            name: Some(about.name().to_string()),
-            namespace: (!about.namespace().is_empty()).then(|| about.namespace().to_string()),
-            uid: Some(about.uid().to_string()),
-            resource_version: about.meta().resource_version.clone(),
-            ..Default::default()
-        },
-        reason: Some(reason.to_string()),
-        message: Some(message),
-        type_: Some(type_.to_string()),
-        source: Some(EventSource { component: Some(actor.to_string()), host: None }),
-        first_timestamp: Some(first),
-        last_timestamp: Some(now.clone()),
-        count: Some(count),
-        reporting_component: Some(actor.to_string()),
-        reporting_instance: Some(actor.to_string()),
-        ..Default::default()
+        involved_object: subject,
+        reason,
+        message,
+        type_,
+        component: actor,
+        first_timestamp: first,
+        last_timestamp: now.clone(),
+        count,
     }
 }
 
@@ -258,11 +249,8 @@ mod tests {
     }
 
     fn events(s: &Store) -> Vec<(String, i32)> {
-        let mut v: Vec<_> = s
-            .list(Kind::Event, None)
-            .filter_map(|o| o.as_event())
-            .map(|e| (e.message.clone().unwrap_or_default(), e.count.unwrap_or(0)))
-            .collect();
+        let mut v: Vec<_> =
+            s.list(Kind::Event, None).filter_map(|o| o.as_event()).map(|e| (e.message.clone(), e.count)).collect();
         v.sort();
         v
     }
@@ -308,18 +296,20 @@ mod tests {
     fn a_source_may_burst_25_events_about_an_object_then_one_per_five_minutes() {
         let (mut s, cm) = setup();
         let mut r = Recorder::default();
+        // Reasons are static: thirty-two distinct ones, made once.
+        let reasons: &'static [String] = Vec::leak((0..32).map(|i| format!("R{i}")).collect());
         let reason = |r: &mut Recorder, s: &mut Store, i: usize| {
-            r.record(s, "kubelet", &cm, "Normal", &format!("R{i}"), "m".into());
+            r.record(s, "kubelet", &cm, "Normal", &reasons[i], "m".into());
         };
         for i in 0..30 {
             reason(&mut r, &mut s, i);
         }
         assert_eq!(events(&s).len(), 25);
         s.clock.now_ms += 299_000;
-        reason(&mut r, &mut s, 100);
+        reason(&mut r, &mut s, 30);
         assert_eq!(events(&s).len(), 25, "no token yet");
         s.clock.now_ms += 301_000;
-        reason(&mut r, &mut s, 101);
+        reason(&mut r, &mut s, 31);
         assert_eq!(events(&s).len(), 26);
         // Another source about the same object has a bucket of its own.
         r.record(&mut s, "default-scheduler", &cm, "Normal", "Scheduled", "m".into());

@@ -20,7 +20,7 @@ impl Store {
             self.selectors.insert(key.clone(), Rc::new(sel));
         }
         if add {
-            self.by_uid.insert(obj.uid().to_string(), key.clone());
+            self.by_uid.insert(obj.uid().into(), key.clone());
         } else {
             self.by_uid.remove(obj.uid());
         }
@@ -82,8 +82,15 @@ impl Store {
             }
         }
         if let Some(ev) = obj.as_event() {
-            let about = ev.involved_object.uid.as_deref().unwrap_or_default();
-            file(&mut self.events_by_object, about, key, add);
+            let about = &ev.involved_object.uid;
+            if add {
+                self.events_by_object.entry(about.clone()).or_default().insert(key.clone());
+            } else if let Some(set) = self.events_by_object.get_mut(about) {
+                set.remove(key);
+                if set.is_empty() {
+                    self.events_by_object.remove(about);
+                }
+            }
         }
         if let Some(pod) = obj.as_pod() {
             if obj.controller_ref().is_none() {

@@ -10,6 +10,7 @@
 use crate::api::selector::{Requirement, Selector};
 use crate::api::time::Clock;
 use crate::api::{Kind, ObjKey, Object};
+use crate::kinds::event::Subject;
 use crate::kinds::{Allocators, KeyRef, Keyed};
 use crate::sim::rng::Rng;
 use crate::trace::{TraceRecord, Verb};
@@ -129,7 +130,8 @@ pub const FINALIZER_FOREGROUND: &str = "foregroundDeletion";
 
 pub struct Store {
     objects: Objects,
-    by_uid: HashMap<String, ObjKey>,
+    /// Keys by uid; the uid is shared with the Events about the object.
+    by_uid: HashMap<Rc<str>, ObjKey>,
     /// Dependents by owner uid, holding the objects themselves: a controller walks what
     /// it owns without a lookup per object.
     by_owner: HashMap<String, BTreeMap<ObjKey, Rc<Object>>>,
@@ -141,7 +143,7 @@ pub struct Store {
     /// Pods by one label (key, value): a selector's candidates without a namespace scan.
     pods_by_label: HashMap<(String, String), BTreeSet<ObjKey>>,
     /// Events by the uid of the object they are about.
-    events_by_object: HashMap<String, BTreeSet<ObjKey>>,
+    events_by_object: HashMap<Rc<str>, BTreeSet<ObjKey>>,
     resource_version: u64,
     pub clock: Clock,
     pub rng: Rng,
@@ -162,6 +164,8 @@ pub struct Store {
     why: Option<std::rc::Rc<str>>,
     /// Events in creation order, for expiry.
     event_order: std::collections::VecDeque<ObjKey>,
+    /// The reason expiry gives, made once per limit.
+    expiry_why: Option<(usize, Rc<str>)>,
 }
 
 impl Store {
@@ -188,6 +192,7 @@ impl Store {
             sync: None,
             why: None,
             event_order: std::collections::VecDeque::new(),
+            expiry_why: None,
         }
     }
 
@@ -219,6 +224,18 @@ impl Store {
 
     pub fn get_by_uid(&self, uid: &str) -> Option<&Rc<Object>> {
         self.by_uid.get(uid).and_then(|k| self.objects.get(k))
+    }
+
+    /// An Event's `involvedObject` for `about`: the stored key and uid, shared, when
+    /// `about` is stored; its own copies when it is not (gone, or never written).
+    pub fn subject(&self, about: &Object) -> Subject {
+        let resource_version = about.meta().resource_version.as_deref().and_then(|rv| rv.parse().ok());
+        match self.by_uid.get_key_value(about.uid()) {
+            Some((uid, key)) if key.kind == about.kind() => {
+                Subject { key: key.clone(), uid: uid.clone(), resource_version }
+            }
+            _ => Subject { key: about.key(), uid: about.uid().into(), resource_version },
+        }
     }
 
     /// All objects of a kind, optionally in one namespace, in name order.
@@ -354,7 +371,13 @@ impl Store {
                 let Some(oldest) = self.event_order.front().cloned() else { break };
                 if self.objects.contains_key(&oldest) {
                     let callers = self.why.take();
-                    self.because(format!("expired: the newest {} events are kept", self.limits.max_events));
+                    let max = self.limits.max_events;
+                    let why = match self.expiry_why.take() {
+                        Some((m, why)) if m == max => why,
+                        _ => Rc::from(format!("expired: the newest {max} events are kept")),
+                    };
+                    self.why = Some(why.clone());
+                    self.expiry_why = Some((max, why));
                     self.remove(&oldest, "kube-apiserver", None);
                     self.why = callers;
                 } else {
@@ -704,17 +727,21 @@ mod tests {
         assert!(matches!(err, ApiError::TooManyObjects(3)), "{err:?}");
         assert_eq!(s.limit_refusals, 1);
         for n in ["e1", "e2", "e3"] {
-            let ev = k8s_openapi::api::core::v1::Event {
+            let about = s.get_named(Kind::ConfigMap, "default", "a").unwrap().clone();
+            let now = s.now();
+            let ev = crate::kinds::event::Event {
                 metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
                     name: Some(n.to_string()),
                     ..Default::default()
                 },
-                involved_object: k8s_openapi::api::core::v1::ObjectReference {
-                    kind: Some("ConfigMap".into()),
-                    name: Some("a".into()),
-                    ..Default::default()
-                },
-                ..Default::default()
+                involved_object: s.subject(&about),
+                reason: "Test",
+                message: String::new(),
+                type_: "Normal",
+                component: "kubelet",
+                first_timestamp: now.clone(),
+                last_timestamp: now,
+                count: 1,
             };
             s.create(Object::Event(Box::new(ev)), "kubelet").unwrap();
         }

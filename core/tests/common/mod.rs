@@ -67,8 +67,8 @@ pub fn events(engine: &Engine, reason: &str) -> Vec<String> {
         .store
         .list(Kind::Event, None)
         .filter_map(|e| e.as_event())
-        .filter(|e| e.reason.as_deref() == Some(reason))
-        .map(|e| (e.metadata.name.clone().unwrap_or_default(), e.message.clone().unwrap_or_default()))
+        .filter(|e| e.reason == reason)
+        .map(|e| (e.metadata.name.clone().unwrap_or_default(), e.message.clone()))
         .collect();
     v.sort();
     v.into_iter().map(|(_, m)| m).collect()
@@ -81,11 +81,7 @@ pub fn event_log(engine: &Engine) -> Vec<String> {
         .trace
         .iter()
         .filter(|r| r.verb == Verb::Create)
-        .filter_map(|r| {
-            r.object
-                .as_event()
-                .map(|e| format!("{}: {}", e.reason.clone().unwrap_or_default(), e.message.clone().unwrap_or_default()))
-        })
+        .filter_map(|r| r.object.as_event().map(|e| format!("{}: {}", e.reason, e.message)))
         .collect()
 }
 

@@ -154,7 +154,7 @@ pub(crate) fn write_rs(ctx: &mut Ctx, rs: ReplicaSet) -> Result<ReplicaSet, Stri
     Ok(stored.as_replica_set().cloned().unwrap_or(rs))
 }
 
-pub(crate) fn event(ctx: &mut Ctx, d: &Deployment, type_: &str, reason: &str, message: String) {
+pub(crate) fn event(ctx: &mut Ctx, d: &Deployment, type_: &'static str, reason: &'static str, message: String) {
     let obj = ctx
         .store
         .get_named(
