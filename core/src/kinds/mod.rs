@@ -308,7 +308,7 @@ impl Object {
 
 /// Where an object lives: kind, namespace (empty when cluster-scoped) and name. Also
 /// the typed key controllers queue.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ObjKey {
     pub kind: Kind,
     /// Shared, so the copies in indexes, queues and timers cost a count, not a string.
@@ -329,7 +329,7 @@ impl ObjKey {
 
 /// An [`ObjKey`] made of borrowed parts: maps keyed by `ObjKey` are searched with it
 /// (through `dyn Keyed`) without building a key.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct KeyRef<'a> {
     pub kind: Kind,
     pub namespace: &'a str,
@@ -377,6 +377,19 @@ impl PartialEq for dyn Keyed + '_ {
 }
 
 impl Eq for dyn Keyed + '_ {}
+
+// ObjKey and its borrowed form hash alike (as their KeyRef), as `HashMap::get` needs.
+impl std::hash::Hash for ObjKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_ref().hash(state)
+    }
+}
+
+impl std::hash::Hash for dyn Keyed + '_ {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.parts().hash(state)
+    }
+}
 
 impl PartialOrd for dyn Keyed + '_ {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {

@@ -1,42 +1,56 @@
-//! Where the API server keeps objects: one map per kind.
+//! Where the API server keeps objects: one shelf per kind.
 
 use crate::api::{Kind, ObjKey, Object};
 use crate::kinds::{KeyRef, Keyed};
-use std::collections::BTreeMap;
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeSet;
 use std::ops::Bound;
 use std::rc::Rc;
 
-/// The stored objects, one map per kind as etcd keeps each resource under a prefix of
+/// The stored objects, one shelf per kind as etcd keeps each resource under a prefix of
 /// its own: a lookup searches only its kind, however many Events or Pods there are.
 pub(super) struct Objects {
-    by_kind: Vec<BTreeMap<ObjKey, Rc<Object>>>,
+    by_kind: Vec<Shelf>,
     len: usize,
+}
+
+/// One kind's objects: hashed for the lookups and updates every write makes, and the
+/// keys in order for lists (`kubectl get` prints in name order). An update replaces a
+/// value in the hash map and leaves the order alone.
+#[derive(Clone, Default)]
+struct Shelf {
+    map: HashMap<ObjKey, Rc<Object>>,
+    order: BTreeSet<ObjKey>,
 }
 
 impl Default for Objects {
     fn default() -> Self {
-        Objects { by_kind: vec![BTreeMap::new(); Kind::ALL.len()], len: 0 }
+        Objects { by_kind: vec![Shelf::default(); Kind::ALL.len()], len: 0 }
     }
 }
 
 impl Objects {
     pub(super) fn get(&self, key: &dyn Keyed) -> Option<&Rc<Object>> {
-        self.by_kind[key.parts().kind as usize].get(key)
+        self.by_kind[key.parts().kind as usize].map.get(key)
     }
 
     pub(super) fn contains_key(&self, key: &ObjKey) -> bool {
-        self.by_kind[key.kind as usize].contains_key(key)
+        self.by_kind[key.kind as usize].map.contains_key(key)
     }
 
     pub(super) fn insert(&mut self, key: ObjKey, obj: Rc<Object>) {
-        if self.by_kind[key.kind as usize].insert(key, obj).is_none() {
+        let shelf = &mut self.by_kind[key.kind as usize];
+        if shelf.map.insert(key.clone(), obj).is_none() {
+            shelf.order.insert(key);
             self.len += 1;
         }
     }
 
     pub(super) fn remove(&mut self, key: &ObjKey) -> Option<Rc<Object>> {
-        let gone = self.by_kind[key.kind as usize].remove(key);
+        let shelf = &mut self.by_kind[key.kind as usize];
+        let gone = shelf.map.remove(key);
         if gone.is_some() {
+            shelf.order.remove(key);
             self.len -= 1;
         }
         gone
@@ -44,7 +58,11 @@ impl Objects {
 
     /// The objects of `start`'s kind from `start` on, in key order.
     pub(super) fn from<'a>(&'a self, start: KeyRef<'_>) -> impl Iterator<Item = (&'a ObjKey, &'a Rc<Object>)> + 'a {
-        self.by_kind[start.kind as usize].range::<dyn Keyed, _>((Bound::Included(start.dyn_key()), Bound::Unbounded))
+        let shelf = &self.by_kind[start.kind as usize];
+        shelf
+            .order
+            .range::<dyn Keyed, _>((Bound::Included(start.dyn_key()), Bound::Unbounded))
+            .filter_map(|k| Some((k, shelf.map.get(k)?)))
     }
 
     pub(super) fn len(&self) -> usize {
