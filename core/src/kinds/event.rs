@@ -172,3 +172,42 @@ impl KindDef for Event {
 
     crate::not_drawn!();
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::api::time::{parse_rfc3339, Clock};
+    use crate::api::Kind;
+    use crate::sim::events::Recorder;
+    use crate::store::Store;
+    use serde_json::json;
+
+    // What `kubectl get events -o json` shows of an Event: the API's core/v1 shape, with
+    // the subject's reference filled in from the stored object.
+    #[test]
+    fn serialises_in_the_api_shape() {
+        let mut s = Store::new(Clock::new(parse_rfc3339("2026-01-01T00:00:00Z").unwrap()), 1);
+        let doc = |y: &str| crate::manifest::parse(y).unwrap().remove(0).object;
+        s.create(doc("apiVersion: v1\nkind: Namespace\nmetadata: {name: default}\n"), "test").unwrap();
+        let cm = s.create(doc("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web}\n"), "test").unwrap();
+        Recorder::default().record(&mut s, "kubelet", &cm, "Warning", "BackOff", "back-off".into());
+        let ev = s.list(Kind::Event, None).next().unwrap().to_json();
+        let io = &ev["involvedObject"];
+        assert_eq!(ev["apiVersion"], "v1");
+        assert_eq!(ev["kind"], "Event");
+        assert_eq!(
+            (io["apiVersion"].clone(), io["kind"].clone(), io["name"].clone(), io["namespace"].clone()),
+            (json!("v1"), json!("ConfigMap"), json!("web"), json!("default"))
+        );
+        assert_eq!(io["uid"], cm.uid());
+        assert_eq!(io["resourceVersion"], json!(cm.meta().resource_version));
+        assert_eq!(
+            (ev["type"].clone(), ev["reason"].clone(), ev["message"].clone()),
+            (json!("Warning"), json!("BackOff"), json!("back-off"))
+        );
+        assert_eq!(ev["source"], json!({"component": "kubelet"}));
+        assert_eq!((ev["reportingComponent"].clone(), ev["count"].clone()), (json!("kubelet"), json!(1)));
+        assert_eq!(ev["firstTimestamp"], "2026-01-01T00:00:00Z");
+        assert_eq!(ev["lastTimestamp"], "2026-01-01T00:00:00Z");
+        assert!(ev["metadata"]["name"].as_str().unwrap().starts_with("web."), "{ev}");
+    }
+}
