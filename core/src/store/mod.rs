@@ -498,13 +498,15 @@ impl Store {
     fn update_inner(&mut self, obj: Object, actor: &'static str) -> Result<Rc<Object>, ApiError> {
         let (obj, old) = self.admit_update(obj, actor)?;
         let key = obj.key();
-        let kind = key.kind;
         let mut obj = obj;
         let rv = self.next_rv();
         obj.meta_mut().resource_version = Some(rv);
-        let finished = obj.is_deleting()
+        // shouldDeleteDuringUpdate (apiserver registry/generic/registry/store.go): the last
+        // finalizer gone from an object being deleted with no grace period left removes it; a
+        // pod still in its grace period waits for the kubelet's final delete.
+        let finished = old.is_deleting()
             && obj.meta().finalizers.as_ref().is_none_or(Vec::is_empty)
-            && kind != Kind::Pod
+            && old.meta().deletion_grace_period_seconds.is_none_or(|g| g == 0)
             && namespace_finalizers(&obj).is_none_or(Vec::is_empty);
         let obj = Rc::new(obj);
         if finished {
@@ -768,6 +770,20 @@ mod tests {
         obj.meta_mut().finalizers = None;
         s.update(obj, "garbage-collector").unwrap();
         assert!(s.get(&key).is_none());
+        // A pod with nothing to wait for (not on a node) but a finalizer goes when the
+        // finalizer does; one in its grace period stays for the kubelet.
+        for (name, node, gone) in [("unbound", "", true), ("bound", "node-1", false)] {
+            let spec = if node.is_empty() { String::new() } else { format!("nodeName: {node}, ") };
+            let pod = s
+                .create(object(&format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, finalizers: [example.com/hold]}}\nspec: {{{spec}containers: [{{name: c, image: x}}]}}\n")), "kubectl")
+                .unwrap();
+            let key = pod.key();
+            s.delete(&key, DeleteOptions::default(), "kubectl").unwrap();
+            let mut obj = (**s.get(&key).unwrap()).clone();
+            obj.meta_mut().finalizers = None;
+            s.update(obj, "kubectl").unwrap();
+            assert_eq!(s.get(&key).is_none(), gone, "{name}");
+        }
     }
 
     #[test]
