@@ -13,6 +13,7 @@ use crate::kubectl::table::human_duration;
 use crate::validation::field::FieldError;
 use k8s_openapi::api::core::v1::{EventSource, ObjectReference};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
+use k8s_openapi::Resource;
 use serde_json::Value;
 use std::rc::Rc;
 
@@ -43,10 +44,10 @@ pub struct Subject {
 
 impl Event {
     /// The API's core/v1 Event, for output (`-o yaml`, `-o json`, jsonpath).
-    pub fn to_api(&self) -> k8s_openapi::api::core::v1::Event {
+    pub fn to_api(&self) -> ApiEvent {
         let io = &self.involved_object;
         let kind = io.key.kind;
-        k8s_openapi::api::core::v1::Event {
+        ApiEvent {
             metadata: self.metadata.clone(),
             involved_object: ObjectReference {
                 api_version: Some(kind.api_version().to_string()),
@@ -77,13 +78,15 @@ impl serde::Serialize for Event {
     }
 }
 
-impl k8s_openapi::Resource for Event {
-    const API_VERSION: &'static str = <k8s_openapi::api::core::v1::Event as k8s_openapi::Resource>::API_VERSION;
-    const GROUP: &'static str = <k8s_openapi::api::core::v1::Event as k8s_openapi::Resource>::GROUP;
-    const KIND: &'static str = <k8s_openapi::api::core::v1::Event as k8s_openapi::Resource>::KIND;
-    const VERSION: &'static str = <k8s_openapi::api::core::v1::Event as k8s_openapi::Resource>::VERSION;
-    const URL_PATH_SEGMENT: &'static str =
-        <k8s_openapi::api::core::v1::Event as k8s_openapi::Resource>::URL_PATH_SEGMENT;
+/// The API's own Event type: the names and output shape come from it.
+type ApiEvent = k8s_openapi::api::core::v1::Event;
+
+impl Resource for Event {
+    const API_VERSION: &'static str = ApiEvent::API_VERSION;
+    const GROUP: &'static str = ApiEvent::GROUP;
+    const KIND: &'static str = ApiEvent::KIND;
+    const VERSION: &'static str = ApiEvent::VERSION;
+    const URL_PATH_SEGMENT: &'static str = ApiEvent::URL_PATH_SEGMENT;
     type Scope = k8s_openapi::NamespaceResourceScope;
 }
 

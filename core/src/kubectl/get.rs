@@ -173,7 +173,6 @@ pub fn get(store: &Store, args: &Args) -> Output {
     out
 }
 
-/// printPod's READY, STATUS and RESTARTS.
 /// `kubectl get events` columns (printEvent): LAST SEEN, TYPE, REASON, OBJECT (the
 /// lowercased kind and name, without the group), MESSAGE.
 pub fn event_columns(store: &crate::store::Store, e: &crate::kinds::event::Event, now: i64) -> Vec<String> {
@@ -186,6 +185,7 @@ pub fn event_columns(store: &crate::store::Store, e: &crate::kinds::event::Event
     ]
 }
 
+/// printPod's READY, STATUS and RESTARTS.
 pub fn pod_summary(
     store: &crate::store::Store,
     p: &k8s_openapi::api::core::v1::Pod,

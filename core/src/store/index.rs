@@ -65,7 +65,8 @@ impl Store {
             None => return,
         };
         for (k, v) in labels {
-            file(&mut self.pods_by_label, &(k.clone(), v.clone()), key, add);
+            let label = (k.clone(), v.clone());
+            file(&mut self.pods_by_label, &label, || label.clone(), key, add);
         }
     }
 
@@ -83,14 +84,7 @@ impl Store {
         }
         if let Some(ev) = obj.as_event() {
             let about = &ev.involved_object.uid;
-            if add {
-                self.events_by_object.entry(about.clone()).or_default().insert(key.clone());
-            } else if let Some(set) = self.events_by_object.get_mut(about) {
-                set.remove(key);
-                if set.is_empty() {
-                    self.events_by_object.remove(about);
-                }
-            }
+            file(&mut self.events_by_object, &**about, || about.clone(), key, add);
         }
         if let Some(pod) = obj.as_pod() {
             if obj.controller_ref().is_none() {
@@ -102,20 +96,24 @@ impl Store {
             }
             let node = crate::api::pod::node_name(pod);
             if !node.is_empty() {
-                file(&mut self.pods_by_node, node, key, add);
+                file(&mut self.pods_by_node, node, || node.to_string(), key, add);
             }
         }
     }
 }
 
-/// Files `key` under `at` in a set-valued index (or takes it out, dropping a set left empty).
-fn file<Q>(index: &mut HashMap<Q::Owned, BTreeSet<ObjKey>>, at: &Q, key: &ObjKey, add: bool)
+/// Files `key` under `at` in a set-valued index (or takes it out, dropping a set left
+/// empty); `owned` makes the index's own copy of `at` when a new set is started.
+fn file<K, Q>(index: &mut HashMap<K, BTreeSet<ObjKey>>, at: &Q, owned: impl FnOnce() -> K, key: &ObjKey, add: bool)
 where
-    Q: ?Sized + Hash + Eq + ToOwned,
-    Q::Owned: Hash + Eq + Borrow<Q>,
+    K: Hash + Eq + Borrow<Q>,
+    Q: ?Sized + Hash + Eq,
 {
     if add {
-        index.entry(at.to_owned()).or_default().insert(key.clone());
+        match index.get_mut(at) {
+            Some(set) => set.insert(key.clone()),
+            None => index.entry(owned()).or_default().insert(key.clone()),
+        };
     } else if let Some(set) = index.get_mut(at) {
         set.remove(key);
         if set.is_empty() {
