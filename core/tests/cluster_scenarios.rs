@@ -210,9 +210,25 @@ fn describe_shows_status_conditions_and_events() {
 fn deleting_a_namespace_deletes_its_content_first() {
     let ns = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n";
     let (engine, out) = run(&format!(
-        "kubectl apply -f - <<EOF\n{ns}EOF\nkubectl apply -n team -f my-app.yaml\nsettle\nkubectl delete ns team --wait=false\nkubectl get ns team\nsettle\nkubectl get all -n team\nkubectl delete ns kube-system\n"
+        "kubectl apply -f - <<EOF\n{ns}EOF\nkubectl apply -n team -f my-app.yaml\nsettle\nkubectl delete ns team --wait=false\nkubectl get ns team\nkubectl apply -n team -f - <<EOF\n{cm}EOF\nsettle\nkubectl get all -n team\nkubectl delete ns kube-system\n",
+        cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: late\n"
     ));
     assert!(out.contains("team   Terminating"), "{out}");
+    // NamespaceLifecycle admission: nothing new goes into a Terminating namespace, the
+    // Events its pods' shutdown would raise included.
+    assert!(
+        out.contains("configmaps \"late\" is forbidden: unable to create new content in namespace team because it is being terminated"),
+        "{out}"
+    );
+    let trace = &engine.store.trace;
+    let deleted_at = trace
+        .iter()
+        .position(|r| r.object.kind() == Kind::Namespace && r.object.name() == "team" && r.object.is_deleting())
+        .unwrap();
+    let late_events = trace[deleted_at..].iter().filter(|r| {
+        r.verb == kubeloop::trace::Verb::Create && r.object.kind() == Kind::Event && r.object.namespace() == "team"
+    });
+    assert_eq!(late_events.count(), 0);
     assert!(out.contains("No resources found in team namespace."), "{out}");
     assert!(out.contains("namespaces \"kube-system\" is forbidden: this namespace may not be deleted"), "{out}");
     assert!(engine.store.get_named(Kind::Namespace, "", "team").is_none());

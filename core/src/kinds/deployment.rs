@@ -25,6 +25,7 @@ impl KindDef for Deployment {
     const GENERATION: bool = true;
     const GRAPH: Option<GraphPlace> = Some(GraphPlace { column: 0, badge: "DEPLOYMENT" });
     const DEPRECATED: Option<&'static str> = None;
+    crate::plain_deletion!();
 
     fn decode(value: &Value) -> Result<Self, DecodeError> {
         let mut d: Deployment =

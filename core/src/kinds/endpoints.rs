@@ -18,6 +18,7 @@ impl KindDef for Endpoints {
     const GRAPH: Option<GraphPlace> = None;
     const DEPRECATED: Option<&'static str> =
         Some("v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice");
+    crate::plain_deletion!();
 
     fn decode(value: &Value) -> Result<Self, DecodeError> {
         crate::api::decode::typed(value)

@@ -17,6 +17,7 @@ impl KindDef for EndpointSlice {
     const GENERATION: bool = true;
     const GRAPH: Option<GraphPlace> = None;
     const DEPRECATED: Option<&'static str> = None;
+    crate::plain_deletion!();
 
     fn decode(value: &Value) -> Result<Self, DecodeError> {
         crate::api::decode::typed(value)

@@ -113,6 +113,17 @@ impl KindDef for Event {
     const GENERATION: bool = false;
     const GRAPH: Option<GraphPlace> = None;
     const DEPRECATED: Option<&'static str> = None;
+    /// The API server keeps Events for --event-ttl (1h); here the newest
+    /// `Limits::max_events` are kept instead, and they do not count toward the object limit.
+    const EXPIRES: bool = true;
+
+    fn delete_grace(&self, _requested: Option<i64>) -> i64 {
+        0
+    }
+    fn deletion_held(&self) -> bool {
+        false
+    }
+    fn begin_deletion(&mut self) {}
 
     fn decode(_value: &Value) -> Result<Self, DecodeError> {
         crate::api::decode::cluster_written("Event")

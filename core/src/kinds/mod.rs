@@ -112,6 +112,18 @@ pub trait KindDef: Resource + Metadata<Ty = ObjectMeta> + Clone + PartialEq + se
     fn validate(&self) -> Vec<FieldError>;
     /// The kind's validation on update (immutable fields, then the spec rules).
     fn validate_update(&self, old: &Self) -> Vec<FieldError>;
+    /// Past `Limits::max_events`, the oldest expire (the API server's event TTL, as a
+    /// count): such objects do not count toward the object limit.
+    const EXPIRES: bool;
+    /// The strategy's CheckGracefulDelete: the grace period a delete asking for
+    /// `requested` seconds gets; 0 removes the object at once (finalizers aside).
+    fn delete_grace(&self, requested: Option<i64>) -> i64;
+    /// Deletion waits for something besides metadata.finalizers (a Namespace's
+    /// spec.finalizers).
+    fn deletion_held(&self) -> bool;
+    /// What the registry changes on the object when its deletion starts (a Namespace
+    /// turns Terminating).
+    fn begin_deletion(&mut self);
     /// Whether this write bumps `generation`. `main_resource` is false for the writes
     /// controllers make through the status subresource (which keeps annotations apart).
     fn bumps_generation(&self, old: &Self, main_resource: bool) -> bool;
@@ -159,6 +171,7 @@ macro_rules! kinds {
             pub fn namespaced(self) -> bool { match self { $(Kind::$variant => <$module::$ty as KindDef>::NAMESPACED),* } }
             pub fn status_subresource(self) -> bool { match self { $(Kind::$variant => <$module::$ty as KindDef>::STATUS_SUBRESOURCE),* } }
             pub fn has_generation(self) -> bool { match self { $(Kind::$variant => <$module::$ty as KindDef>::GENERATION),* } }
+            pub fn expires(self) -> bool { match self { $(Kind::$variant => <$module::$ty as KindDef>::EXPIRES),* } }
             pub fn deprecated(self) -> Option<&'static str> { match self { $(Kind::$variant => <$module::$ty as KindDef>::DEPRECATED),* } }
             pub fn graph_place(self) -> Option<GraphPlace> { match self { $(Kind::$variant => <$module::$ty as KindDef>::GRAPH),* } }
             pub fn columns(self, wide: bool) -> Vec<&'static str> { match self { $(Kind::$variant => <$module::$ty as KindDef>::columns(wide)),* } }
@@ -189,6 +202,9 @@ macro_rules! kinds {
             pub fn row(&self, v: &View, wide: bool) -> Vec<String> { match self { $(Object::$variant(o) => o.row(v, wide)),* } }
             pub fn describe(&self, v: &View, w: &mut Writer) { match self { $(Object::$variant(o) => o.describe(v, w)),* } }
             pub fn graph(&self, v: &View) -> GraphLook { match self { $(Object::$variant(o) => o.graph(v)),* } }
+            pub fn delete_grace(&self, requested: Option<i64>) -> i64 { match self { $(Object::$variant(o) => o.delete_grace(requested)),* } }
+            pub fn deletion_held(&self) -> bool { match self { $(Object::$variant(o) => o.deletion_held()),* } }
+            pub fn begin_deletion(&mut self) { match self { $(Object::$variant(o) => o.begin_deletion()),* } }
 
             /// The kind's update validation; objects of two kinds never meet here.
             pub fn validate_kind_update(&self, old: &Object) -> Vec<FieldError> {
@@ -455,6 +471,22 @@ macro_rules! no_workload {
         fn set_replicas(&mut self, _replicas: i32) -> bool {
             false
         }
+    };
+}
+
+/// Deletion as most kinds have it: at once (or when the finalizers are gone), nothing
+/// else to wait for, no expiry. Each kind still says so explicitly.
+#[macro_export]
+macro_rules! plain_deletion {
+    () => {
+        const EXPIRES: bool = false;
+        fn delete_grace(&self, _requested: Option<i64>) -> i64 {
+            0
+        }
+        fn deletion_held(&self) -> bool {
+            false
+        }
+        fn begin_deletion(&mut self) {}
     };
 }
 

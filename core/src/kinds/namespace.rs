@@ -17,6 +17,20 @@ impl KindDef for Namespace {
     const GENERATION: bool = false;
     const GRAPH: Option<GraphPlace> = None;
     const DEPRECATED: Option<&'static str> = None;
+    const EXPIRES: bool = false;
+
+    fn delete_grace(&self, _requested: Option<i64>) -> i64 {
+        0
+    }
+    /// The namespace controller's `kubernetes` spec finalizer holds deletion until the
+    /// namespace is empty.
+    fn deletion_held(&self) -> bool {
+        finalizers(self).is_some_and(|f| !f.is_empty())
+    }
+    /// The namespace registry's Delete: phase Terminating.
+    fn begin_deletion(&mut self) {
+        self.status.get_or_insert_with(Default::default).phase = Some("Terminating".into());
+    }
 
     fn decode(value: &Value) -> Result<Self, DecodeError> {
         shell(value, |metadata, spec| Namespace { metadata, spec, status: None })

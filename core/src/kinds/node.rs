@@ -23,6 +23,7 @@ impl KindDef for Node {
     const GENERATION: bool = false;
     const GRAPH: Option<GraphPlace> = Some(GraphPlace { column: 3, badge: "NODE" });
     const DEPRECATED: Option<&'static str> = None;
+    crate::plain_deletion!();
 
     fn decode(value: &Value) -> Result<Self, DecodeError> {
         let quantities = |field: &str| -> Result<Option<BTreeMap<String, Quantity>>, DecodeError> {

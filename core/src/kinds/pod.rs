@@ -21,6 +21,23 @@ impl KindDef for Pod {
     const GENERATION: bool = true;
     const GRAPH: Option<GraphPlace> = Some(GraphPlace { column: 2, badge: "POD" });
     const DEPRECATED: Option<&'static str> = None;
+    const EXPIRES: bool = false;
+
+    /// The pod strategy's CheckGracefulDelete (pkg/registry/core/pod/strategy.go): a pod
+    /// never bound to a node, or already terminal, goes at once; otherwise the request's
+    /// grace period, else the pod's terminationGracePeriodSeconds (default 30).
+    fn delete_grace(&self, requested: Option<i64>) -> i64 {
+        let terminal = matches!(crate::api::pod::phase(self), "Succeeded" | "Failed");
+        if crate::api::pod::node_name(self).is_empty() || terminal {
+            return 0;
+        }
+        let default = self.spec.as_ref().and_then(|s| s.termination_grace_period_seconds).unwrap_or(30);
+        requested.unwrap_or(default).max(0)
+    }
+    fn deletion_held(&self) -> bool {
+        false
+    }
+    fn begin_deletion(&mut self) {}
 
     fn decode(value: &Value) -> Result<Self, DecodeError> {
         shell(value, |metadata, spec| Pod { metadata, spec, status: None })

@@ -14,6 +14,7 @@ impl KindDef for PodDisruptionBudget {
     const GENERATION: bool = true;
     const GRAPH: Option<GraphPlace> = None;
     const DEPRECATED: Option<&'static str> = None;
+    crate::plain_deletion!();
 
     fn decode(value: &Value) -> Result<Self, DecodeError> {
         crate::api::decode::shell(value, |metadata, spec| Self { metadata, spec, status: None })

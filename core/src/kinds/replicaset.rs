@@ -21,6 +21,7 @@ impl KindDef for ReplicaSet {
     const GENERATION: bool = true;
     const GRAPH: Option<GraphPlace> = Some(GraphPlace { column: 1, badge: "REPLICASET" });
     const DEPRECATED: Option<&'static str> = None;
+    crate::plain_deletion!();
 
     fn decode(value: &Value) -> Result<Self, DecodeError> {
         let mut rs: ReplicaSet =

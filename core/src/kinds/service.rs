@@ -19,6 +19,7 @@ impl KindDef for Service {
     const GENERATION: bool = false;
     const GRAPH: Option<GraphPlace> = None;
     const DEPRECATED: Option<&'static str> = None;
+    crate::plain_deletion!();
 
     fn decode(value: &Value) -> Result<Self, DecodeError> {
         shell(value, |metadata, spec| Service { metadata, spec, status: None })

@@ -14,6 +14,7 @@ impl KindDef for StorageClass {
     const GENERATION: bool = false;
     const GRAPH: Option<GraphPlace> = None;
     const DEPRECATED: Option<&'static str> = None;
+    crate::plain_deletion!();
 
     fn decode(value: &Value) -> Result<Self, DecodeError> {
         crate::api::decode::typed(value)

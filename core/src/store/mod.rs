@@ -23,6 +23,7 @@ use std::fmt;
 use std::ops::Bound;
 use std::rc::Rc;
 
+mod admission;
 mod index;
 mod objects;
 
@@ -366,7 +367,7 @@ impl Store {
 
     fn create_inner(&mut self, mut obj: Object, actor: &'static str) -> Result<Rc<Object>, ApiError> {
         let kind = obj.kind();
-        if kind == Kind::Event {
+        if kind.expires() {
             while self.event_order.len() >= self.limits.max_events.max(1) {
                 let Some(oldest) = self.event_order.front().cloned() else { break };
                 if self.objects.contains_key(&oldest) {
@@ -417,7 +418,7 @@ impl Store {
         let obj = Rc::new(obj);
         let key = obj.key();
         self.index(&obj, &key, true);
-        if kind == Kind::Event {
+        if kind.expires() {
             self.event_order.push_back(key.clone());
         }
         self.objects.insert(key, obj.clone());
@@ -430,7 +431,7 @@ impl Store {
     /// Returns the object as it would be stored. `namespaces` are taken to exist: a
     /// stream's earlier documents that create them.
     pub fn create_dry_run(&self, mut obj: Object, namespaces: &BTreeSet<String>) -> Result<Object, ApiError> {
-        if obj.kind() != Kind::Event {
+        if !obj.kind().expires() {
             self.check_object_limit()?;
         }
         if let Some(prefix) = generated_prefix(&obj) {
@@ -464,21 +465,7 @@ impl Store {
         }
         obj.set_defaults();
         obj.prepare_for_create();
-        if kind.namespaced() {
-            let ns = obj.namespace().to_string();
-            match self.get_named(Kind::Namespace, "", &ns) {
-                None if namespaces.contains(&ns) => {}
-                None => return Err(ApiError::NotFound { kind: Kind::Namespace, name: ns }),
-                Some(n) if n.is_deleting() && kind != Kind::Event => {
-                    return Err(ApiError::Forbidden(format!(
-                        "{} {:?} is forbidden: unable to create new content in namespace {ns} because it is being terminated",
-                        kind.resource_plural(),
-                        obj.name()
-                    )))
-                }
-                Some(_) => {}
-            }
-        }
+        admission::namespace_lifecycle_create(self, obj, namespaces)?;
         let errors = validation::validate_create(obj);
         if !errors.is_empty() {
             return Err(ApiError::Invalid { kind, name: obj.name().to_string(), errors });
@@ -507,7 +494,7 @@ impl Store {
         let finished = old.is_deleting()
             && obj.meta().finalizers.as_ref().is_none_or(Vec::is_empty)
             && old.meta().deletion_grace_period_seconds.is_none_or(|g| g == 0)
-            && namespace_finalizers(&obj).is_none_or(Vec::is_empty);
+            && !obj.deletion_held();
         let obj = Rc::new(obj);
         if finished {
             return Ok(self.remove(&key, actor, Some(obj)));
@@ -554,7 +541,7 @@ impl Store {
     fn remove(&mut self, key: &ObjKey, actor: &'static str, last: Option<Rc<Object>>) -> Rc<Object> {
         let old = self.objects.remove(key).expect("remove of a stored key");
         self.index(&old, key, false);
-        if key.kind == Kind::Event {
+        if key.kind.expires() {
             if self.event_order.front() == Some(key) {
                 self.event_order.pop_front();
             } else {
@@ -584,27 +571,12 @@ impl Store {
         let Some(old) = self.objects.get(key).cloned() else {
             return Err(ApiError::NotFound { kind: key.kind, name: key.name.to_string() });
         };
-        let grace = match old.as_pod() {
-            Some(pod) => {
-                let terminal = matches!(crate::api::pod::phase(pod), "Succeeded" | "Failed");
-                if crate::api::pod::node_name(pod).is_empty() || terminal {
-                    0
-                } else {
-                    let default = pod.spec.as_ref().and_then(|s| s.termination_grace_period_seconds).unwrap_or(30);
-                    opts.grace_period_seconds.unwrap_or(default).max(0)
-                }
-            }
-            None => 0,
-        };
-        if key.kind == Kind::Namespace && matches!(&*key.name, "default" | "kube-system" | "kube-public") {
-            return Err(ApiError::Forbidden(format!(
-                "namespaces {:?} is forbidden: this namespace may not be deleted",
-                key.name
-            )));
-        }
+        admission::namespace_lifecycle_delete(key)?;
+        let grace = old.delete_grace(opts.grace_period_seconds);
         if old.is_deleting() {
-            // A second delete can only shorten a pod's grace period; grace 0 removes it.
-            if key.kind == Kind::Pod && grace == 0 && old.meta().finalizers.as_ref().is_none_or(Vec::is_empty) {
+            // A second delete can only shorten the grace period; grace 0 with nothing
+            // left to wait for removes the object.
+            if grace == 0 && old.meta().finalizers.as_ref().is_none_or(Vec::is_empty) && !old.deletion_held() {
                 return Ok(self.remove(key, actor, None));
             }
             return Ok(old);
@@ -615,14 +587,11 @@ impl Store {
             Some(Propagation::Foreground) => finalizers.push(FINALIZER_FOREGROUND.into()),
             _ => {}
         }
-        let spec_finalizers = namespace_finalizers(&old).is_some_and(|f| !f.is_empty());
-        if grace == 0 && finalizers.is_empty() && !spec_finalizers {
+        if grace == 0 && finalizers.is_empty() && !old.deletion_held() {
             return Ok(self.remove(key, actor, None));
         }
         let mut obj = (*old).clone();
-        if let Object::Namespace(ns) = &mut obj {
-            ns.status.get_or_insert_with(Default::default).phase = Some("Terminating".into());
-        }
+        obj.begin_deletion();
         let rv = self.next_rv();
         let at = self.clock.now().checked_add(jiff::SignedDuration::from_secs(grace)).unwrap_or(self.clock.now());
         let m = obj.meta_mut();
@@ -636,14 +605,6 @@ impl Store {
         self.watch.push(WatchEvent { kind: WatchType::Modified, object: obj.clone(), old: Some(old) });
         self.record(actor, Verb::Update, obj.clone());
         Ok(obj)
-    }
-}
-
-/// A Namespace's spec.finalizers (the namespace controller's "kubernetes").
-fn namespace_finalizers(obj: &Object) -> Option<&Vec<String>> {
-    match obj {
-        Object::Namespace(n) => crate::kinds::namespace::finalizers(n),
-        _ => None,
     }
 }
 

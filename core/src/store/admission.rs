@@ -1,0 +1,47 @@
+//! The NamespaceLifecycle admission plugin
+//! (apiserver/pkg/admission/plugin/namespace/lifecycle/admission.go), the one admission
+//! step that reads another object than the one written. Other admission (defaulting, the
+//! DefaultTolerationSeconds tolerations) is each kind's `set_defaults`.
+
+use super::{ApiError, Store};
+use crate::api::{Kind, ObjKey, Object};
+use std::collections::BTreeSet;
+
+/// The namespaces the API server never lets go (its immortal namespaces).
+const IMMORTAL: [&str; 3] = ["default", "kube-system", "kube-public"];
+
+/// A create into a namespace needs the namespace, and not Terminating: no kind is
+/// exempt, Events included (their writers log the refusal and drop them).
+/// `namespaces` are taken to exist: a stream's earlier documents that create them.
+pub(super) fn namespace_lifecycle_create(
+    store: &Store,
+    obj: &Object,
+    namespaces: &BTreeSet<String>,
+) -> Result<(), ApiError> {
+    let kind = obj.kind();
+    if !kind.namespaced() {
+        return Ok(());
+    }
+    let ns = obj.namespace();
+    match store.get_named(Kind::Namespace, "", ns) {
+        None if namespaces.contains(ns) => Ok(()),
+        None => Err(ApiError::NotFound { kind: Kind::Namespace, name: ns.to_string() }),
+        Some(n) if n.is_deleting() => Err(ApiError::Forbidden(format!(
+            "{} {:?} is forbidden: unable to create new content in namespace {ns} because it is being terminated",
+            kind.resource_plural(),
+            obj.name()
+        ))),
+        Some(_) => Ok(()),
+    }
+}
+
+/// The immortal namespaces may not be deleted.
+pub(super) fn namespace_lifecycle_delete(key: &ObjKey) -> Result<(), ApiError> {
+    if key.kind == Kind::Namespace && IMMORTAL.contains(&&*key.name) {
+        return Err(ApiError::Forbidden(format!(
+            "namespaces {:?} is forbidden: this namespace may not be deleted",
+            key.name
+        )));
+    }
+    Ok(())
+}
