@@ -3,8 +3,8 @@
 mod common;
 use common::*;
 use kubeloop::api::Kind;
-use kubeloop::graph::{EdgeKind, Graph, GraphOptions, Layout};
-use std::collections::HashMap;
+use kubeloop::graph::{EdgeKind, Graph, GraphOptions, GraphView, Layout};
+use std::collections::{BTreeMap, HashMap};
 
 #[test]
 fn deployment_replicaset_pods_and_nodes_with_edges() {
@@ -43,4 +43,51 @@ fn positions_hold_through_a_rollout_and_history_folds() {
     assert_eq!(history.len(), 1);
     assert_eq!(history[0].name, "1 old ReplicaSet");
     assert_eq!(folded.nodes.iter().filter(|n| n.kind == Kind::ReplicaSet && n.folded == 0).count(), 1);
+}
+
+/// What a node shows, without where it is drawn.
+fn contents(g: &Graph) -> (BTreeMap<String, String>, Vec<(String, String)>) {
+    let nodes = g
+        .nodes
+        .iter()
+        .filter(|n| !n.leaving)
+        .map(|n| {
+            let shown = format!(
+                "{:?} {} {:?} {:?} {:?} {:?} {} {}",
+                n.kind, n.name, n.details, n.status, n.phase, n.ready, n.deleting, n.folded
+            );
+            (n.id.clone(), shown)
+        })
+        .collect();
+    let edges = g.edges.iter().map(|e| (e.from.clone(), e.to.clone())).collect();
+    (nodes, edges)
+}
+
+// The app's graph follows the store's writes (GraphView looks again only at what was
+// written and what it links to); at every step it shows what a graph built from the
+// whole store shows.
+#[test]
+fn the_followed_graph_matches_a_full_build_at_every_step() {
+    let (mut engine, _) = run("kubectl apply -f my-app.yaml\nsettle\n");
+    let mut view = GraphView::default();
+    let script = [
+        "kubectl set image deployment/my-app app=nginx:1.26",
+        "kubectl delete node node-1",
+        "kubectl scale deployment/my-app --replicas=5",
+        "kubectl delete deployment my-app",
+    ];
+    let mut frame = 0.0;
+    for line in script {
+        run_on(&mut engine, &format!("{line}\n"));
+        loop {
+            frame += 1.0;
+            let followed = view.build(&engine.store, frame);
+            let full = Graph::build(&engine.store, &mut Layout::default(), GraphOptions::default());
+            assert_eq!(contents(&followed), contents(&full), "after {line:?}, frame {frame}");
+            if !engine.step().unwrap() {
+                break;
+            }
+        }
+    }
+    assert!(frame > 10.0, "the scenario ran: {frame} frames");
 }

@@ -8,10 +8,11 @@ mod view;
 pub use layout::Layout;
 pub use view::GraphView;
 
-use crate::api::{Kind, Object};
+use crate::api::{Kind, ObjKey, Object};
 use crate::kinds::{GraphLook, View};
 use crate::store::Store;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 /// One drawn object.
 #[derive(Clone, Debug, PartialEq)]
@@ -87,30 +88,89 @@ pub fn folded_owner(id: &str) -> Option<&str> {
     id.strip_suffix("/history")
 }
 
+/// What the graph keeps of one drawn object between builds: the object and its look,
+/// worked out again only when it (or something linking to it) is written.
+#[derive(Clone, Debug)]
+pub(crate) struct Entry {
+    object: Rc<Object>,
+    look: GraphLook,
+}
+
+impl Entry {
+    fn of(object: &Rc<Object>, view: &View) -> Entry {
+        Entry { object: object.clone(), look: object.graph(view) }
+    }
+}
+
+/// The entries of every drawn object, in the store's order (kind, namespace, name).
+pub(crate) type Entries = BTreeMap<ObjKey, Entry>;
+
+/// Every drawn object of the store, looked at afresh.
+pub(crate) fn entries(store: &Store) -> Entries {
+    let view = View::new(store);
+    let mut out = Entries::new();
+    for kind in Kind::ALL.iter().copied().filter(|k| k.graph_place().is_some()) {
+        for o in store.list(kind, None) {
+            out.insert(o.key(), Entry::of(o, &view));
+        }
+    }
+    out
+}
+
+/// Brings `entries` up to date with the objects at `keys`, which were written: each is
+/// looked at again (or dropped when gone), and so is every object it links to before or
+/// after, as a look may count what links to it (a node its pods).
+pub(crate) fn refresh<'a>(entries: &mut Entries, store: &Store, keys: impl Iterator<Item = &'a ObjKey>) {
+    let view = View::new(store);
+    let mut linked: BTreeSet<ObjKey> = BTreeSet::new();
+    let mut done: BTreeSet<&ObjKey> = BTreeSet::new();
+    for key in keys.filter(|k| k.kind.graph_place().is_some()) {
+        if !done.insert(key) {
+            continue;
+        }
+        if let Some(old) = entries.remove(key) {
+            linked.extend(old.look.links.into_iter().map(|(k, _)| k));
+        }
+        if let Some(o) = store.get(key) {
+            let e = Entry::of(o, &view);
+            linked.extend(e.look.links.iter().map(|(k, _)| k.clone()));
+            entries.insert(key.clone(), e);
+        }
+    }
+    for key in linked.iter().filter(|k| !done.contains(k) && k.kind.graph_place().is_some()) {
+        match store.get(key) {
+            Some(o) => entries.insert(key.clone(), Entry::of(o, &view)),
+            None => entries.remove(key),
+        };
+    }
+}
+
 impl Graph {
     /// Builds the graph of the store's current state; `layout` keeps positions stable
     /// between calls (pass the same one every time).
     pub fn build(store: &Store, layout: &mut Layout, options: GraphOptions) -> Graph {
-        let view = View::new(store);
-        let mut objects: Vec<(String, &Object, Option<String>, GraphLook)> = Vec::new();
-        let mut folded: BTreeMap<String, (usize, &Object)> = BTreeMap::new();
-        for kind in Kind::ALL.iter().copied().filter(|k| k.graph_place().is_some()) {
-            for o in store.list(kind, None) {
-                let owner = o.controller_ref().map(|r| r.uid.clone());
-                let look = o.graph(&view);
-                if options.fold_history && look.history {
-                    if let Some(d) = owner.clone().filter(|uid| store.get_by_uid(uid).is_some()) {
-                        folded.entry(d).or_insert((0, o)).0 += 1;
-                        continue;
-                    }
+        Graph::assemble(store, &entries(store), layout, options)
+    }
+
+    /// The graph of these entries: history folded, positions from `layout`, edges to the
+    /// owners and link targets that exist.
+    pub(crate) fn assemble(store: &Store, entries: &Entries, layout: &mut Layout, options: GraphOptions) -> Graph {
+        let mut objects: Vec<(&str, &Object, Option<&str>, &GraphLook)> = Vec::new();
+        let mut folded: BTreeMap<&str, (usize, &Object)> = BTreeMap::new();
+        for Entry { object: o, look } in entries.values() {
+            let owner = o.controller_ref().map(|r| r.uid.as_str());
+            if options.fold_history && look.history {
+                if let Some(d) = owner.filter(|uid| store.get_by_uid(uid).is_some()) {
+                    folded.entry(d).or_insert((0, o)).0 += 1;
+                    continue;
                 }
-                objects.push((o.uid().to_string(), &**o, owner, look));
             }
+            objects.push((o.uid(), o, owner, look));
         }
         let mut ids: Vec<(String, usize)> = Vec::new();
         for (id, o, _, _) in &objects {
             if let Some(c) = column_of(o.kind()) {
-                ids.push((id.clone(), c));
+                ids.push((id.to_string(), c));
             }
         }
         for d in folded.keys() {
@@ -119,25 +179,25 @@ impl Graph {
         layout.update(&ids);
         let mut graph = Graph::default();
         for (id, o, owner, look) in objects {
-            let Some((column, row)) = layout.position(&id) else { continue };
-            if let Some(owner) = owner.as_ref().filter(|uid| store.get_by_uid(uid).is_some()) {
-                graph.edges.push(GraphEdge { from: owner.clone(), to: id.clone(), kind: EdgeKind::Owns });
+            let Some((column, row)) = layout.position(id) else { continue };
+            if let Some(owner) = owner.filter(|uid| store.get_by_uid(uid).is_some()) {
+                graph.edges.push(GraphEdge { from: owner.to_string(), to: id.to_string(), kind: EdgeKind::Owns });
             }
             for (key, kind) in &look.links {
                 if let Some(to) = store.get(key) {
-                    graph.edges.push(GraphEdge { from: id.clone(), to: to.uid().to_string(), kind: *kind });
+                    graph.edges.push(GraphEdge { from: id.to_string(), to: to.uid().to_string(), kind: *kind });
                 }
             }
             graph.nodes.push(GraphNode {
-                id,
+                id: id.to_string(),
                 kind: o.kind(),
                 namespace: o.namespace().to_string(),
                 name: o.name().to_string(),
                 column,
                 row,
-                details: look.details,
-                status: look.status,
-                phase: look.phase,
+                details: look.details.clone(),
+                status: look.status.clone(),
+                phase: look.phase.clone(),
                 ready: look.ready,
                 deleting: o.is_deleting(),
                 leaving: false,
@@ -162,7 +222,7 @@ impl Graph {
                 leaving: false,
                 folded: *count,
             });
-            graph.edges.push(GraphEdge { from: d.clone(), to: id, kind: EdgeKind::Owns });
+            graph.edges.push(GraphEdge { from: d.to_string(), to: id, kind: EdgeKind::Owns });
         }
         crate::sort::sort_by_key(&mut graph.nodes, |n| (n.column, n.row));
         crate::sort::sort(&mut graph.edges);

@@ -142,7 +142,8 @@ pub trait KindDef: Resource + Metadata<Ty = ObjectMeta> + Clone + PartialEq + se
     fn row(&self, v: &View, wide: bool) -> Vec<String>;
     /// `kubectl describe`.
     fn describe(&self, v: &View, w: &mut Writer);
-    /// The graph card.
+    /// The graph card: a function of the object and of what links to it (a node counts
+    /// its pods), not of the clock, as the graph looks again only at what was written.
     fn graph(&self, v: &View) -> GraphLook;
 }
 

@@ -210,8 +210,11 @@ impl KindDef for Pod {
         if !node.is_empty() {
             details.push(node.to_string());
         }
-        if restarts != "0" {
-            details.push(format!("{restarts} restarts"));
+        // The count without kubectl's "(5s ago)": a card changes when its object is
+        // written, not as the clock runs (the graph redraws only what was written).
+        let count = restarts.split_once(' ').map_or(restarts.as_str(), |(n, _)| n);
+        if count != "0" {
+            details.push(format!("{count} restarts"));
         }
         GraphLook {
             details,

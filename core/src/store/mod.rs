@@ -167,7 +167,12 @@ pub struct Store {
     event_order: std::collections::VecDeque<ObjKey>,
     /// The reason expiry gives, made once per limit.
     expiry_why: Option<(usize, Rc<str>)>,
+    /// The keys of the last `CHANGE_LOG` writes with their resourceVersions.
+    changes: std::collections::VecDeque<(u64, ObjKey)>,
 }
+
+/// How many writes `changes_since` reaches back: a UI frame rarely sees more.
+pub(crate) const CHANGE_LOG: usize = 4096;
 
 impl Store {
     pub fn new(clock: Clock, seed: u64) -> Self {
@@ -194,6 +199,7 @@ impl Store {
             why: None,
             event_order: std::collections::VecDeque::new(),
             expiry_why: None,
+            changes: std::collections::VecDeque::new(),
         }
     }
 
@@ -342,6 +348,28 @@ impl Store {
         self.resource_version.to_string()
     }
 
+    /// Queues a watch event for the controllers and logs the key for readers that
+    /// follow the store from a revision ([`Store::changes_since`]).
+    fn emit(&mut self, key: ObjKey, event: WatchEvent) {
+        if self.changes.len() >= CHANGE_LOG {
+            self.changes.pop_front();
+        }
+        self.changes.push_back((self.resource_version, key));
+        self.watch.push(event);
+    }
+
+    /// The keys written after revision `since`, oldest first (a key once per write), or
+    /// None when the log no longer reaches back that far (or `since` is from another
+    /// store): like a watch from a resourceVersion that etcd has compacted away, the
+    /// reader then lists everything again.
+    pub fn changes_since(&self, since: u64) -> Option<impl Iterator<Item = &ObjKey>> {
+        let oldest = self.changes.front().map_or(self.resource_version, |(rv, _)| rv - 1);
+        if since < oldest || since > self.resource_version {
+            return None;
+        }
+        Some(self.changes.iter().skip_while(move |(rv, _)| *rv <= since).map(|(_, k)| k))
+    }
+
     fn record(&mut self, actor: &'static str, verb: Verb, object: Rc<Object>) {
         let why = self.why.take();
         if self.limits.max_trace == 0 {
@@ -421,8 +449,8 @@ impl Store {
         if kind.expires() {
             self.event_order.push_back(key.clone());
         }
-        self.objects.insert(key, obj.clone());
-        self.watch.push(WatchEvent { kind: WatchType::Added, object: obj.clone(), old: None });
+        self.objects.insert(key.clone(), obj.clone());
+        self.emit(key, WatchEvent { kind: WatchType::Added, object: obj.clone(), old: None });
         self.record(actor, Verb::Create, obj.clone());
         Ok(obj)
     }
@@ -500,8 +528,8 @@ impl Store {
             return Ok(self.remove(&key, actor, Some(obj)));
         }
         self.reindex(&old, &obj, &key);
-        self.objects.insert(key, obj.clone());
-        self.watch.push(WatchEvent { kind: WatchType::Modified, object: obj.clone(), old: Some(old) });
+        self.objects.insert(key.clone(), obj.clone());
+        self.emit(key, WatchEvent { kind: WatchType::Modified, object: obj.clone(), old: Some(old) });
         self.record(actor, Verb::Update, obj.clone());
         Ok(obj)
     }
@@ -553,7 +581,7 @@ impl Store {
         // usually nobody does).
         let mut last = last.unwrap_or(old);
         Rc::make_mut(&mut last).meta_mut().resource_version = Some(self.next_rv());
-        self.watch.push(WatchEvent { kind: WatchType::Deleted, object: last.clone(), old: None });
+        self.emit(key.clone(), WatchEvent { kind: WatchType::Deleted, object: last.clone(), old: None });
         self.record(actor, Verb::Delete, last.clone());
         last
     }
@@ -602,7 +630,7 @@ impl Store {
         let obj = Rc::new(obj);
         self.reindex(&old, &obj, key);
         self.objects.insert(key.clone(), obj.clone());
-        self.watch.push(WatchEvent { kind: WatchType::Modified, object: obj.clone(), old: Some(old) });
+        self.emit(key.clone(), WatchEvent { kind: WatchType::Modified, object: obj.clone(), old: Some(old) });
         self.record(actor, Verb::Update, obj.clone());
         Ok(obj)
     }
@@ -710,6 +738,28 @@ mod tests {
         }
         let events: Vec<_> = s.list(Kind::Event, None).map(|e| e.name().to_string()).collect();
         assert_eq!(events, vec!["e2", "e3"]);
+    }
+
+    #[test]
+    fn changes_since_reaches_back_as_far_as_its_log() {
+        let mut s = store();
+        let start = s.revision();
+        for n in ["a", "b"] {
+            s.create(object(&format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: {n}}}\n")), "kubectl")
+                .unwrap();
+        }
+        let names =
+            |s: &Store, since| s.changes_since(since).map(|k| k.map(|k| k.name.to_string()).collect::<Vec<_>>());
+        assert_eq!(names(&s, start), Some(vec!["a".to_string(), "b".to_string()]));
+        assert_eq!(names(&s, start + 1), Some(vec!["b".to_string()]));
+        assert_eq!(names(&s, s.revision()), Some(vec![]));
+        assert_eq!(names(&s, s.revision() + 1), None, "a revision this store never had");
+        for i in 0..CHANGE_LOG {
+            s.create(object(&format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\n")), "kubectl")
+                .unwrap();
+        }
+        assert_eq!(names(&s, start), None, "compacted away: list again");
+        assert_eq!(names(&s, s.revision() - 1).map(|v| v.len()), Some(1));
     }
 
     #[test]
