@@ -1,6 +1,7 @@
 //! Pod predicates shared by controllers (pkg/api/v1/pod/util.go, pkg/controller/controller_utils.go).
 
-use k8s_openapi::api::core::v1::{Pod, PodCondition};
+use crate::kinds::pod::Pod;
+use k8s_openapi::api::core::v1::PodCondition;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
 /// A template's container images, comma-separated (as graph nodes and lists show them).
@@ -50,7 +51,7 @@ pub fn is_active(pod: &Pod) -> bool {
 }
 
 pub fn node_name(pod: &Pod) -> &str {
-    pod.spec.as_ref().and_then(|s| s.node_name.as_deref()).unwrap_or("")
+    pod.node_name.as_deref().unwrap_or("")
 }
 
 pub fn max_restarts(pod: &Pod) -> i32 {

@@ -7,11 +7,12 @@
 use crate::api::defaults::image_tag;
 use crate::api::ObjKey;
 use crate::api::{pod, Kind, Object};
+use crate::kinds::pod::Pod;
 use crate::sim::controller::{key_of, Controller, Ctx};
 use crate::store::{DeleteOptions, Store, WatchEvent, WatchType};
 use k8s_openapi::api::core::v1::{
     ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStateWaiting, ContainerStatus, HostIP,
-    Pod, PodCondition, PodIP,
+    PodCondition, PodIP,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -622,7 +623,7 @@ impl Kubelet {
 
 /// The pod with a new status, without copying the old one first.
 fn with_status(p: &Pod, status: k8s_openapi::api::core::v1::PodStatus) -> Pod {
-    Pod { metadata: p.metadata.clone(), spec: p.spec.clone(), status: Some(status) }
+    Pod { metadata: p.metadata.clone(), spec: p.spec.clone(), node_name: p.node_name.clone(), status: Some(status) }
 }
 
 fn terminated(term: &Terminated, t: &dyn Fn(i64) -> Time) -> ContainerStateTerminated {

@@ -6,9 +6,10 @@
 use crate::api::quantity::parse_milli;
 use crate::api::ObjKey;
 use crate::api::{pod, Kind, Object};
+use crate::kinds::pod::Pod;
 use crate::sim::controller::{key_of, Controller, Ctx};
 use crate::store::{Store, WatchEvent, WatchType};
-use k8s_openapi::api::core::v1::{Node, NodeSelectorRequirement, Pod, PodCondition, Taint, Toleration};
+use k8s_openapi::api::core::v1::{Node, NodeSelectorRequirement, PodCondition, Taint, Toleration};
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -257,7 +258,7 @@ impl Controller for Scheduler {
         self.unschedulable.remove(key);
         let chosen = nodes[chosen].0.name().to_string();
         let mut bound = p.clone();
-        bound.spec.get_or_insert_with(Default::default).node_name = Some(chosen.clone());
+        bound.node_name = Some(chosen.clone());
         set_scheduled(&mut bound, "True", None, None, &ctx.store.now());
         ctx.because(format!(
             "bound {} to {chosen}: {feasible} of {} nodes fit; {chosen} has the fewest pods of this workload ({same_owner}), then the lowest requested share, then the fewest pods ({pods_there})",

@@ -3,9 +3,11 @@
 
 use crate::api::pod;
 use crate::api::Object;
-use k8s_openapi::api::core::v1::{Pod, PodTemplateSpec};
+use crate::kinds::pod::Pod;
+use k8s_openapi::api::core::v1::{PodSpec, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference, Time};
 use std::cmp::Ordering;
+use std::rc::Rc;
 
 /// Keys of the `kind` objects in `orphan`'s namespace whose selector matches it: the
 /// controllers that may adopt it (getPodReplicaSets, getDeploymentsForReplicaSet).
@@ -49,21 +51,32 @@ pub fn controller_ref(owner: &Object) -> OwnerReference {
 }
 
 /// GetPodFromTemplate: labels, annotations and spec from the template, named
-/// `<owner>-<random>` by generateName, owned by the controller.
-pub fn pod_from_template(template: &PodTemplateSpec, owner: &Object, generate_name: String) -> Pod {
+/// `<owner>-<random>` by generateName, owned by the controller. `shared` is the stored
+/// spec of a pod made from this same template: the new pod shares it instead of a copy.
+pub fn pod_from_template(
+    template: &PodTemplateSpec,
+    owner: &Object,
+    generate_name: String,
+    shared: Option<&Rc<PodSpec>>,
+) -> Pod {
     let tmeta = template.metadata.clone().unwrap_or_default();
-    Pod {
-        metadata: ObjectMeta {
-            generate_name: Some(generate_name),
-            namespace: Some(owner.namespace().to_string()),
-            labels: tmeta.labels,
-            annotations: tmeta.annotations,
-            finalizers: tmeta.finalizers,
-            owner_references: Some(vec![controller_ref(owner)]),
-            ..Default::default()
+    let metadata = ObjectMeta {
+        generate_name: Some(generate_name),
+        namespace: Some(owner.namespace().to_string()),
+        labels: tmeta.labels,
+        annotations: tmeta.annotations,
+        finalizers: tmeta.finalizers,
+        owner_references: Some(vec![controller_ref(owner)]),
+        ..Default::default()
+    };
+    match shared {
+        Some(spec) => Pod {
+            metadata,
+            spec: Some(spec.clone()),
+            node_name: template.spec.as_ref().and_then(|s| s.node_name.clone()),
+            status: None,
         },
-        spec: template.spec.clone(),
-        status: None,
+        None => Pod::from_api(metadata, template.spec.clone(), None),
     }
 }
 
@@ -204,7 +217,7 @@ pub fn sort_for_deletion(pods: &mut [(&Pod, i32)], now: &Time) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use k8s_openapi::api::core::v1::{ContainerStatus, PodCondition, PodSpec, PodStatus};
+    use k8s_openapi::api::core::v1::{ContainerStatus, PodCondition, PodStatus};
     use std::collections::BTreeMap;
 
     fn t(secs: i64) -> Option<Time> {
@@ -232,7 +245,8 @@ mod tests {
                 annotations: cost.map(|c| BTreeMap::from([(DELETION_COST.to_string(), c.to_string())])),
                 ..Default::default()
             },
-            spec: Some(PodSpec { node_name: (!node.is_empty()).then(|| node.into()), ..Default::default() }),
+            spec: Some(Default::default()),
+            node_name: (!node.is_empty()).then(|| node.into()),
             status: Some(PodStatus {
                 phase: Some(phase.into()),
                 conditions: ready.then(|| {

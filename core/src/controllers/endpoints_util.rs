@@ -6,8 +6,9 @@
 use crate::api::pod;
 use crate::api::selector::{Requirement, Selector};
 use crate::api::{Kind, ObjKey, Object};
+use crate::kinds::pod::Pod;
 use crate::store::Store;
-use k8s_openapi::api::core::v1::{Pod, Service, ServicePort};
+use k8s_openapi::api::core::v1::{Service, ServicePort};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -53,7 +54,7 @@ pub fn services_selecting(store: &Store, pod: &Object, out: &mut Vec<ObjKey>) {
 /// podEndpointsChanged): labels, address, readiness, deletion, phase, host names, node.
 pub fn pod_change_matters(old: &Object, new: &Object) -> bool {
     let (Some(a), Some(b)) = (old.as_pod(), new.as_pod()) else { return true };
-    let host = |p: &Pod| p.spec.as_ref().map(|s| (s.hostname.clone(), s.subdomain.clone(), s.node_name.clone()));
+    let host = |p: &Pod| p.spec.as_ref().map(|s| (s.hostname.clone(), s.subdomain.clone(), p.node_name.clone()));
     a.metadata.labels != b.metadata.labels
         || pod_ip(a) != pod_ip(b)
         || pod::is_ready(a) != pod::is_ready(b)

@@ -6,10 +6,10 @@ use super::controller_utils::{pod_from_template, sort_for_deletion};
 use crate::api::pod;
 use crate::api::selector::Selector;
 use crate::api::{Kind, ObjKey, Object};
+use crate::kinds::pod::Pod;
 use crate::sim::controller::{key_of, Controller, Ctx};
 use crate::store::{DeleteOptions, Store, WatchEvent};
 use k8s_openapi::api::apps::v1::{ReplicaSet, ReplicaSetCondition, ReplicaSetStatus};
-use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
@@ -332,8 +332,10 @@ fn create_pods(ctx: &mut Ctx, rs_obj: &Object, rs: &ReplicaSet, want: usize, hav
     let Some(template) = rs.spec.template.as_ref() else {
         return Ok(());
     };
+    // The pods of one burst share the first one's stored (defaulted) spec.
+    let mut shared: Option<Rc<k8s_openapi::api::core::v1::PodSpec>> = None;
     for n in 0..diff {
-        let pod = pod_from_template(template, rs_obj, format!("{}-", rs_obj.name()));
+        let pod = pod_from_template(template, rs_obj, format!("{}-", rs_obj.name()), shared.as_ref());
         ctx.because(format!(
             "creating pod {} of {diff} for {}: {want} desired, {} exist (at most {BURST_REPLICAS} per sync)",
             n + 1,
@@ -341,7 +343,10 @@ fn create_pods(ctx: &mut Ctx, rs_obj: &Object, rs: &ReplicaSet, want: usize, hav
             have
         ));
         match ctx.store.create(Object::Pod(Box::new(pod)), ctx.actor) {
-            Ok(created) => ctx.event(rs_obj, "Normal", "SuccessfulCreate", format!("Created pod: {}", created.name())),
+            Ok(created) => {
+                shared = created.as_pod().and_then(|p| p.spec.clone());
+                ctx.event(rs_obj, "Normal", "SuccessfulCreate", format!("Created pod: {}", created.name()))
+            }
             Err(e) => {
                 let msg = format!("Error creating: {e}");
                 ctx.event(rs_obj, "Warning", "FailedCreate", msg.clone());

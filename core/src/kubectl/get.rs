@@ -188,7 +188,7 @@ pub fn event_columns(store: &crate::store::Store, e: &crate::kinds::event::Event
 /// printPod's READY, STATUS and RESTARTS.
 pub fn pod_summary(
     store: &crate::store::Store,
-    p: &k8s_openapi::api::core::v1::Pod,
+    p: &crate::kinds::pod::Pod,
     now: i64,
 ) -> (usize, usize, String, String) {
     let s = p.status.clone().unwrap_or_default();

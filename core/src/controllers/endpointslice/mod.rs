@@ -8,9 +8,10 @@ pub mod reconciler;
 
 use super::endpoints_util::*;
 use crate::api::{Kind, ObjKey, Object};
+use crate::kinds::pod::Pod;
 use crate::sim::controller::{Controller, Ctx};
 use crate::store::{Store, WatchEvent, WatchType};
-use k8s_openapi::api::core::v1::{ObjectReference, Pod, Service};
+use k8s_openapi::api::core::v1::{ObjectReference, Service};
 use k8s_openapi::api::discovery::v1::{Endpoint, EndpointConditions, EndpointPort};
 
 pub const NAME: &str = "endpointslice-controller";
@@ -144,7 +145,7 @@ pub fn pod_to_endpoint(p: &Pod, svc: &Service, zone: Option<String>) -> Endpoint
 #[cfg(test)]
 mod tests {
     use super::*;
-    use k8s_openapi::api::core::v1::{PodCondition, PodIP, PodSpec, PodStatus, ServiceSpec};
+    use k8s_openapi::api::core::v1::{PodCondition, PodIP, PodStatus, ServiceSpec};
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 
     fn pod(ready: bool, deleting: bool, phase: &str) -> Pod {
@@ -155,7 +156,8 @@ mod tests {
                 deletion_timestamp: deleting.then_some(Time(jiff::Timestamp::UNIX_EPOCH)),
                 ..Default::default()
             },
-            spec: Some(PodSpec { node_name: Some("node-1".into()), ..Default::default() }),
+            spec: Some(Default::default()),
+            node_name: Some("node-1".into()),
             status: Some(PodStatus {
                 phase: Some(phase.into()),
                 pod_ip: Some("1.2.3.5".into()),
