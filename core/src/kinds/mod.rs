@@ -113,7 +113,8 @@ pub trait KindDef: Resource + Metadata<Ty = ObjectMeta> + Clone + PartialEq + se
     /// The kind's validation on update (immutable fields, then the spec rules).
     fn validate_update(&self, old: &Self) -> Vec<FieldError>;
     /// Past `Limits::max_events`, the oldest expire (the API server's event TTL, as a
-    /// count): such objects do not count toward the object limit.
+    /// count). Such objects are records nothing refers to: they do not count toward the
+    /// object limit, and the store keeps no uid index for them.
     const EXPIRES: bool;
     /// The strategy's CheckGracefulDelete: the grace period a delete asking for
     /// `requested` seconds gets; 0 removes the object at once (finalizers aside).

@@ -19,7 +19,9 @@ impl Store {
         } else if let Some(sel) = obj.selector().and_then(|s| Selector::from_label_selector(s).ok()) {
             self.selectors.insert(key.clone(), Rc::new(sel));
         }
-        if add {
+        if key.kind.expires() {
+            // Nothing refers to an Event by uid; there are tens of thousands.
+        } else if add {
             self.by_uid.insert(obj.uid().into(), key.clone());
         } else {
             self.by_uid.remove(obj.uid());
