@@ -50,18 +50,21 @@ struct Bucket {
     last_ms: i64,
 }
 
+/// The caches are keyed by our own hashes already: FxHash spreads a u64 well enough.
+type Lru<V> = LruCache<u64, V, rustc_hash::FxBuildHasher>;
+
 struct Correlator {
-    aggregates: LruCache<u64, Aggregate>,
-    logged: LruCache<u64, Logged>,
-    spam: LruCache<u64, Bucket>,
+    aggregates: Lru<Aggregate>,
+    logged: Lru<Logged>,
+    spam: Lru<Bucket>,
 }
 
 impl Default for Correlator {
     fn default() -> Self {
         Correlator {
-            aggregates: LruCache::new(LRU_ENTRIES),
-            logged: LruCache::new(LRU_ENTRIES),
-            spam: LruCache::new(LRU_ENTRIES),
+            aggregates: LruCache::with_hasher(LRU_ENTRIES, Default::default()),
+            logged: LruCache::with_hasher(LRU_ENTRIES, Default::default()),
+            spam: LruCache::with_hasher(LRU_ENTRIES, Default::default()),
         }
     }
 }
