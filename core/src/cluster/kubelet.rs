@@ -113,8 +113,8 @@ struct Ctr {
     last: Option<Terminated>,
     current: Option<Terminated>,
     ever_started: bool,
-    /// The runtime's id of the current container, 64 hex digits.
-    id: String,
+    /// The runtime's id of the current container: 64 hex digits, kept as their bits.
+    id: [u64; 4],
 }
 
 impl Ctr {
@@ -252,7 +252,7 @@ impl Kubelet {
             last: None,
             current: None,
             ever_started: false,
-            id: String::new(),
+            id: [0; 4],
         };
         let mut inits: Vec<Ctr> =
             spec.and_then(|s| s.init_containers.as_ref()).into_iter().flatten().map(new_ctr).collect();
@@ -418,7 +418,7 @@ impl Kubelet {
             }
             Phase::Creating { until } if until <= now => {
                 let rng = &mut ctx.store.rng;
-                c.id = (0..4).map(|_| rng.hex16()).collect();
+                c.id = std::array::from_fn(|_| rng.next_u64());
                 ctx.event(obj, "Normal", "Created", format!("Created container: {}", c.name));
                 ctx.event(obj, "Normal", "Started", format!("Started container {}", c.name));
                 c.ever_started = true;
@@ -664,7 +664,8 @@ fn container_status(
         ..Default::default()
     };
     if c.ever_started {
-        cs.container_id = Some(format!("containerd://{}", c.id));
+        let [a, b, c2, d] = c.id;
+        cs.container_id = Some(format!("containerd://{a:016x}{b:016x}{c2:016x}{d:016x}"));
     }
     if let Some(l) = c.last.as_ref().filter(|_| c.restarts > 0 || !matches!(c.phase, Phase::Done)) {
         if c.current.is_none() || c.restarts > 0 {

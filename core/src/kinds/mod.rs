@@ -326,7 +326,7 @@ impl Object {
 
 /// Where an object lives: kind, namespace (empty when cluster-scoped) and name. Also
 /// the typed key controllers queue.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ObjKey {
     pub kind: Kind,
     /// Shared, so the copies in indexes, queues and timers cost a count, not a string.
@@ -336,13 +336,35 @@ pub struct ObjKey {
 
 impl ObjKey {
     pub fn new(kind: Kind, namespace: &str, name: &str) -> Self {
-        ObjKey { kind, namespace: namespace.into(), name: name.into() }
+        ObjKey { kind, namespace: shared_namespace(namespace), name: name.into() }
     }
 
     /// The key as borrowed parts, for lookups that allocate nothing.
     pub fn as_ref(&self) -> KeyRef<'_> {
         KeyRef { kind: self.kind, namespace: &self.namespace, name: &self.name }
     }
+}
+
+thread_local! {
+    /// The namespaces keys were made for: a cluster has a handful, and every key in one
+    /// shares its string instead of a copy each.
+    static NAMESPACES: std::cell::RefCell<Vec<std::rc::Rc<str>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The shared string of a namespace (a short list: a cluster has few; past 64 distinct
+/// ones, keys get their own copies).
+fn shared_namespace(namespace: &str) -> std::rc::Rc<str> {
+    NAMESPACES.with(|known| {
+        let mut known = known.borrow_mut();
+        if let Some(ns) = known.iter().find(|ns| &***ns == namespace) {
+            return ns.clone();
+        }
+        let ns: std::rc::Rc<str> = namespace.into();
+        if known.len() < 64 {
+            known.push(ns.clone());
+        }
+        ns
+    })
 }
 
 /// An [`ObjKey`] made of borrowed parts: maps keyed by `ObjKey` are searched with it
@@ -395,6 +417,28 @@ impl PartialEq for dyn Keyed + '_ {
 }
 
 impl Eq for dyn Keyed + '_ {}
+
+// Ordered as its parts are (as `KeyRef`), with a shortcut for the shared namespace.
+impl Ord for ObjKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.kind
+            .cmp(&other.kind)
+            .then_with(|| {
+                if std::rc::Rc::ptr_eq(&self.namespace, &other.namespace) {
+                    std::cmp::Ordering::Equal
+                } else {
+                    self.namespace.cmp(&other.namespace)
+                }
+            })
+            .then_with(|| self.name.cmp(&other.name))
+    }
+}
+
+impl PartialOrd for ObjKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
 
 // ObjKey and its borrowed form hash alike (as their KeyRef), as `HashMap::get` needs.
 impl std::hash::Hash for ObjKey {

@@ -40,7 +40,11 @@ impl Rng {
 
     /// 16 hex digits, as event names end.
     pub fn hex16(&mut self) -> String {
-        format!("{:016x}", self.0.next_u64())
+        format!("{:016x}", self.next_u64())
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0.next_u64()
     }
 }
 
