@@ -23,7 +23,8 @@ pub struct Event {
     /// `involvedObject`.
     pub involved_object: Subject,
     pub reason: &'static str,
-    pub message: String,
+    /// Shared with the other Events that say the same ("Started container app").
+    pub message: Rc<str>,
     /// `Normal` or `Warning`.
     pub type_: &'static str,
     /// `source.component`, also `reportingComponent` and `reportingInstance`.
@@ -59,7 +60,7 @@ impl Event {
                 ..Default::default()
             },
             reason: Some(self.reason.to_string()),
-            message: Some(self.message.clone()),
+            message: Some(self.message.to_string()),
             type_: Some(self.type_.to_string()),
             source: Some(EventSource { component: Some(self.component.to_string()), host: None }),
             first_timestamp: Some(self.first_timestamp.clone()),

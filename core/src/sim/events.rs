@@ -137,10 +137,18 @@ impl Correlator {
     }
 }
 
-#[derive(Default)]
 pub struct Recorder {
     /// One correlator per component (source), as each has its own broadcaster.
     correlators: HashMap<&'static str, Correlator>,
+    /// Messages recently written, shared by the Events that repeat them: most of a pod's
+    /// ("Created container: app", "Started container app") are every pod's.
+    messages: Lru<std::rc::Rc<str>>,
+}
+
+impl Default for Recorder {
+    fn default() -> Self {
+        Recorder { correlators: HashMap::default(), messages: LruCache::with_hasher(LRU_ENTRIES, Default::default()) }
+    }
 }
 
 impl std::fmt::Debug for Recorder {
@@ -173,6 +181,7 @@ impl Recorder {
             Outcome::Create { message, key } => (message, key, None),
             Outcome::Bump { message, key, name, count, first } => (message, key, Some((name, count, first))),
         };
+        let message = intern(&mut self.messages, message);
         if let Some((name, count, first)) = &existing {
             let stored = store.get_named(Kind::Event, namespace, name).and_then(|o| o.as_event().cloned());
             if let Some(mut ev) = stored {
@@ -208,6 +217,19 @@ impl Recorder {
     }
 }
 
+/// The shared copy of `message` (a new one when the cache has none or another under its hash).
+fn intern(messages: &mut Lru<std::rc::Rc<str>>, message: String) -> std::rc::Rc<str> {
+    let key = hash_key(&[&message]);
+    match messages.get(&key) {
+        Some(m) if **m == *message => m.clone(),
+        _ => {
+            let m: std::rc::Rc<str> = message.into();
+            messages.insert(key, m.clone());
+            m
+        }
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn new_event(
     actor: &'static str,
@@ -216,7 +238,7 @@ fn new_event(
     name: String,
     type_: &'static str,
     reason: &'static str,
-    message: String,
+    message: std::rc::Rc<str>,
     first: Time,
     now: &Time,
     count: i32,
@@ -253,7 +275,7 @@ mod tests {
 
     fn events(s: &Store) -> Vec<(String, i32)> {
         let mut v: Vec<_> =
-            s.list(Kind::Event, None).filter_map(|o| o.as_event()).map(|e| (e.message.clone(), e.count)).collect();
+            s.list(Kind::Event, None).filter_map(|o| o.as_event()).map(|e| (e.message.to_string(), e.count)).collect();
         v.sort();
         v
     }
@@ -317,6 +339,19 @@ mod tests {
         // Another source about the same object has a bucket of its own.
         r.record(&mut s, "default-scheduler", &cm, "Normal", "Scheduled", "m".into());
         assert_eq!(events(&s).len(), 27);
+    }
+
+    #[test]
+    fn events_that_say_the_same_share_the_message() {
+        let (mut s, cm) = setup();
+        let other = s.create(obj("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: other}\n"), "test").unwrap();
+        let mut r = Recorder::default();
+        for about in [&cm, &*other] {
+            r.record(&mut s, "kubelet", about, "Normal", "Started", "Started container app".into());
+        }
+        let msgs: Vec<_> = s.list(Kind::Event, None).filter_map(|o| o.as_event()).map(|e| e.message.clone()).collect();
+        assert_eq!(msgs.len(), 2);
+        assert!(std::rc::Rc::ptr_eq(&msgs[0], &msgs[1]));
     }
 
     #[test]

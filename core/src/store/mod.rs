@@ -727,7 +727,7 @@ mod tests {
                 },
                 involved_object: s.subject(&about),
                 reason: "Test",
-                message: String::new(),
+                message: "".into(),
                 type_: "Normal",
                 component: "kubelet",
                 first_timestamp: now.clone(),

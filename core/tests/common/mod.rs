@@ -68,7 +68,7 @@ pub fn events(engine: &Engine, reason: &str) -> Vec<String> {
         .list(Kind::Event, None)
         .filter_map(|e| e.as_event())
         .filter(|e| e.reason == reason)
-        .map(|e| (e.metadata.name.clone().unwrap_or_default(), e.message.clone()))
+        .map(|e| (e.metadata.name.clone().unwrap_or_default(), e.message.to_string()))
         .collect();
     v.sort();
     v.into_iter().map(|(_, m)| m).collect()
