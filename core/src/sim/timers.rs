@@ -17,48 +17,53 @@ pub struct Timer {
     epoch: u64,
 }
 
+/// A key's timers still in the heap: how many, and the epoch the live ones carry.
+#[derive(Debug, Default, Clone, Copy)]
+struct Pending {
+    count: usize,
+    epoch: u64,
+}
+
 #[derive(Debug, Default)]
 pub struct Timers {
     heap: BinaryHeap<Reverse<Timer>>,
     seq: u64,
-    /// Per controller: each key's epoch (bumped by `cancel`).
-    epochs: Vec<HashMap<ObjKey, u64>>,
+    /// Per controller, the keys with timers in the heap (live or cancelled): an entry
+    /// goes with the key's last timer, so the map holds no more than the heap does.
+    pending: Vec<HashMap<ObjKey, Pending>>,
 }
 
 impl Timers {
-    fn epoch(&self, controller: usize, key: &ObjKey) -> u64 {
-        self.epochs.get(controller).and_then(|m| m.get(key)).copied().unwrap_or(0)
+    fn slot(&mut self, controller: usize) -> &mut HashMap<ObjKey, Pending> {
+        if self.pending.len() <= controller {
+            self.pending.resize_with(controller + 1, HashMap::default);
+        }
+        &mut self.pending[controller]
     }
 
     pub fn add(&mut self, at_ms: i64, controller: usize, key: ObjKey) {
         self.seq += 1;
-        let epoch = self.epoch(controller, &key);
+        let p = self.slot(controller).entry(key.clone()).or_default();
+        p.count += 1;
+        let epoch = p.epoch;
         self.heap.push(Reverse(Timer { at_ms, seq: self.seq, controller, key, epoch }));
     }
 
-    /// Drops every pending timer of this key.
+    /// Cancels every timer the key has now; a key without timers costs a lookup.
     pub fn cancel(&mut self, controller: usize, key: &ObjKey) {
-        if self.epochs.len() <= controller {
-            self.epochs.resize_with(controller + 1, HashMap::default);
-        }
-        match self.epochs[controller].get_mut(key) {
-            Some(e) => *e += 1,
-            None => {
-                self.epochs[controller].insert(key.clone(), 1);
-            }
+        if let Some(p) = self.pending.get_mut(controller).and_then(|m| m.get_mut(key)) {
+            p.epoch += 1;
         }
     }
 
-    /// Drops every timer of one controller (its memory is gone on restart).
     pub fn clear_controller(&mut self, controller: usize) {
         let heap = std::mem::take(&mut self.heap);
         self.heap = heap.into_iter().filter(|Reverse(t)| t.controller != controller).collect();
-        if let Some(m) = self.epochs.get_mut(controller) {
+        if let Some(m) = self.pending.get_mut(controller) {
             m.clear();
         }
     }
 
-    /// The live timers of one controller: (due, key), soonest first.
     pub fn of_controller(&self, controller: usize) -> Vec<(i64, ObjKey)> {
         let mut out: Vec<(i64, u64, ObjKey)> = self
             .heap
@@ -71,7 +76,22 @@ impl Timers {
     }
 
     fn live(&self, t: &Timer) -> bool {
-        t.epoch == self.epoch(t.controller, &t.key)
+        self.pending.get(t.controller).and_then(|m| m.get(&t.key)).is_some_and(|p| p.epoch == t.epoch)
+    }
+
+    /// Takes the earliest timer out of the heap, forgetting its key when it was the last.
+    fn take(&mut self) -> Option<(Timer, bool)> {
+        let Reverse(t) = self.heap.pop()?;
+        let live = self.live(&t);
+        if let Some(m) = self.pending.get_mut(t.controller) {
+            if let Some(p) = m.get_mut(&t.key) {
+                p.count -= 1;
+                if p.count == 0 {
+                    m.remove(&t.key);
+                }
+            }
+        }
+        Some((t, live))
     }
 
     fn drop_stale(&mut self) {
@@ -79,7 +99,7 @@ impl Timers {
             if self.live(t) {
                 return;
             }
-            self.heap.pop();
+            self.take();
         }
     }
 
@@ -88,24 +108,19 @@ impl Timers {
         self.heap.peek().map(|Reverse(t)| t.at_ms)
     }
 
-    /// Removes and returns every live timer due at or before `ms`.
     pub fn pop_due(&mut self, ms: i64) -> Vec<Timer> {
         let mut out = Vec::new();
-        while let Some(Reverse(t)) = self.heap.peek() {
-            if t.at_ms > ms {
-                break;
-            }
-            let Some(Reverse(t)) = self.heap.pop() else {
-                break;
-            };
-            if self.live(&t) {
+        while self.heap.peek().is_some_and(|Reverse(t)| t.at_ms <= ms) {
+            if let Some((t, true)) = self.take() {
                 out.push(t);
             }
         }
-        if self.heap.is_empty() {
-            self.epochs.iter_mut().for_each(HashMap::clear);
-        }
         out
+    }
+
+    /// Keys with timers in the heap, over all controllers (what this keeps in memory).
+    pub fn keys_held(&self) -> usize {
+        self.pending.iter().map(HashMap::len).sum()
     }
 
     pub fn len(&self) -> usize {
@@ -132,5 +147,24 @@ mod tests {
         assert_eq!(t.next_at(), Some(5_000));
         assert_eq!(t.pop_due(5_000).len(), 1);
         assert_eq!(t.next_at(), Some(700_000));
+    }
+
+    // A key synced over and over (each sync cancels its timers) leaves nothing behind
+    // once its timers have fired: memory follows the heap, not every key ever seen.
+    #[test]
+    fn keys_are_forgotten_with_their_last_timer() {
+        let mut t = Timers::default();
+        let beat = ObjKey::new(crate::api::Kind::Node, "", "node-1");
+        t.add(1_000_000, 0, beat);
+        for i in 0..100 {
+            let pod = ObjKey::new(crate::api::Kind::Pod, "default", &format!("p{i}"));
+            t.add(i, 1, pod.clone());
+            t.cancel(1, &pod);
+            t.cancel(1, &pod);
+        }
+        assert_eq!(t.keys_held(), 101);
+        assert!(t.pop_due(100).is_empty(), "all cancelled");
+        assert_eq!(t.keys_held(), 1, "only the node's pending timer");
+        assert_eq!(t.next_at(), Some(1_000_000));
     }
 }
