@@ -335,3 +335,23 @@ fn a_big_scale_up_aggregates_and_rate_limits_its_events() {
     );
     assert_eq!(engine.store.list(Kind::Pod, None).count(), 40, "every pod is still created");
 }
+
+// A pod with a finalizer, deleted with the default grace period: the kubelet stops it
+// once, and its final delete (grace 0) is written as the shorter grace period; the pod
+// then waits for its finalizer alone, and goes when the finalizer does.
+#[test]
+fn a_terminated_pod_waits_for_its_finalizer_and_is_not_started_again() {
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: held\n  finalizers: [example.com/hold]\nspec:\n  containers: [{name: app, image: nginx}]\n";
+    let (mut engine, _) =
+        run(&format!("kubectl apply -f - <<EOF\n{pod}EOF\nsettle\nkubectl delete pod held --wait=false\nsettle\n"));
+    let key = kubeloop::api::ObjKey::new(Kind::Pod, "default", "held");
+    let held = engine.store.get(&key).expect("kept by its finalizer").clone();
+    assert_eq!(held.meta().deletion_grace_period_seconds, Some(0));
+    assert_eq!(kubeloop::api::pod::phase(held.as_pod().unwrap()), "Succeeded");
+    let started = event_log(&engine).iter().filter(|m| m.starts_with("Started:")).count();
+    assert_eq!(started, 1, "started once: {:?}", event_log(&engine));
+    let mut gone = (*held).clone();
+    gone.meta_mut().finalizers = None;
+    engine.store.update(gone, "kubectl").unwrap();
+    assert!(engine.store.get(&key).is_none());
+}

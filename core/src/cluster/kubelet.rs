@@ -192,7 +192,14 @@ impl Controller for Kubelet {
         let now = ctx.now_ms();
         let knobs = Knobs::from_pod(p);
         let uid = obj.uid().to_string();
-        if self.pods.get(key).is_none_or(|r| r.uid != uid) {
+        let known = self.pods.get(key).is_some_and(|r| r.uid == uid);
+        if !known && obj.is_deleting() && matches!(pod::phase(p), "Succeeded" | "Failed") {
+            // Terminated here already (a finalizer keeps the object): nothing to run again;
+            // the status manager asks for the final delete once more.
+            let final_delete = DeleteOptions { grace_period_seconds: Some(0), propagation: None };
+            return ctx.store.delete(key, final_delete, NAME).map(|_| ()).map_err(|e| e.to_string());
+        }
+        if !known {
             let run = self.admit(ctx, &PodView { obj: &obj, pod: p, node: &node }, &knobs);
             self.pods.insert(key.clone(), run);
         }

@@ -601,19 +601,21 @@ impl Store {
         };
         admission::namespace_lifecycle_delete(key)?;
         let grace = old.delete_grace(opts.grace_period_seconds);
-        if old.is_deleting() {
-            // A second delete can only shorten the grace period; grace 0 with nothing
-            // left to wait for removes the object.
-            if grace == 0 && old.meta().finalizers.as_ref().is_none_or(Vec::is_empty) && !old.deletion_held() {
-                return Ok(self.remove(key, actor, None));
-            }
-            return Ok(old);
-        }
         let mut finalizers = old.meta().finalizers.clone().unwrap_or_default();
-        match opts.propagation {
-            Some(Propagation::Orphan) => finalizers.push(FINALIZER_ORPHAN.into()),
-            Some(Propagation::Foreground) => finalizers.push(FINALIZER_FOREGROUND.into()),
-            _ => {}
+        if old.is_deleting() {
+            // A second delete can only shorten the grace period (BeforeDelete's pending
+            // graceful deletion): grace 0 with nothing left to wait for removes the object,
+            // a shorter grace is written, anything else changes nothing.
+            let current = old.meta().deletion_grace_period_seconds.unwrap_or(0);
+            if grace >= current && !(grace == 0 && finalizers.is_empty() && !old.deletion_held()) {
+                return Ok(old);
+            }
+        } else {
+            match opts.propagation {
+                Some(Propagation::Orphan) => finalizers.push(FINALIZER_ORPHAN.into()),
+                Some(Propagation::Foreground) => finalizers.push(FINALIZER_FOREGROUND.into()),
+                _ => {}
+            }
         }
         if grace == 0 && finalizers.is_empty() && !old.deletion_held() {
             return Ok(self.remove(key, actor, None));
