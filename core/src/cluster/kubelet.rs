@@ -630,7 +630,7 @@ impl Kubelet {
 
 /// The pod with a new status, without copying the old one first.
 fn with_status(p: &Pod, status: k8s_openapi::api::core::v1::PodStatus) -> Pod {
-    Pod { metadata: p.metadata.clone(), spec: p.spec.clone(), node_name: p.node_name.clone(), status: Some(status) }
+    p.with_status(status)
 }
 
 fn terminated(term: &Terminated, t: &dyn Fn(i64) -> Time) -> ContainerStateTerminated {

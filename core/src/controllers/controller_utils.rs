@@ -4,10 +4,9 @@
 use crate::api::pod;
 use crate::api::Object;
 use crate::kinds::pod::Pod;
-use k8s_openapi::api::core::v1::{PodSpec, PodTemplateSpec};
+use k8s_openapi::api::core::v1::PodTemplateSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference, Time};
 use std::cmp::Ordering;
-use std::rc::Rc;
 
 /// Keys of the `kind` objects in `orphan`'s namespace whose selector matches it: the
 /// controllers that may adopt it (getPodReplicaSets, getDeploymentsForReplicaSet).
@@ -51,13 +50,13 @@ pub fn controller_ref(owner: &Object) -> OwnerReference {
 }
 
 /// GetPodFromTemplate: labels, annotations and spec from the template, named
-/// `<owner>-<random>` by generateName, owned by the controller. `shared` is the stored
-/// spec of a pod made from this same template: the new pod shares it instead of a copy.
+/// `<owner>-<random>` by generateName, owned by the controller. `sibling` is a stored pod
+/// made from this same template: the new pod shares its (defaulted) spec instead of a copy.
 pub fn pod_from_template(
     template: &PodTemplateSpec,
     owner: &Object,
     generate_name: String,
-    shared: Option<&Rc<PodSpec>>,
+    sibling: Option<&Pod>,
 ) -> Pod {
     let tmeta = template.metadata.clone().unwrap_or_default();
     let metadata = ObjectMeta {
@@ -69,12 +68,13 @@ pub fn pod_from_template(
         owner_references: Some(vec![controller_ref(owner)]),
         ..Default::default()
     };
-    match shared {
-        Some(spec) => Pod {
+    match sibling.filter(|s| s.spec.is_some()) {
+        Some(s) => Pod {
             metadata,
-            spec: Some(spec.clone()),
+            spec: s.spec.clone(),
             node_name: template.spec.as_ref().and_then(|s| s.node_name.clone()),
             status: None,
+            defaulted: s.defaulted.clone(),
         },
         None => Pod::from_api(metadata, template.spec.clone(), None),
     }
@@ -261,6 +261,7 @@ mod tests {
                     .then(|| vec![ContainerStatus { restart_count: restarts, ..Default::default() }]),
                 ..Default::default()
             }),
+            defaulted: None,
         }
     }
 

@@ -333,9 +333,10 @@ fn create_pods(ctx: &mut Ctx, rs_obj: &Object, rs: &ReplicaSet, want: usize, hav
         return Ok(());
     };
     // The pods of one burst share the first one's stored (defaulted) spec.
-    let mut shared: Option<Rc<k8s_openapi::api::core::v1::PodSpec>> = None;
+    let mut sibling: Option<Rc<Object>> = None;
     for n in 0..diff {
-        let pod = pod_from_template(template, rs_obj, format!("{}-", rs_obj.name()), shared.as_ref());
+        let first = sibling.as_ref().and_then(|o| o.as_pod());
+        let pod = pod_from_template(template, rs_obj, format!("{}-", rs_obj.name()), first);
         ctx.because(format!(
             "creating pod {} of {diff} for {}: {want} desired, {} exist (at most {BURST_REPLICAS} per sync)",
             n + 1,
@@ -344,7 +345,7 @@ fn create_pods(ctx: &mut Ctx, rs_obj: &Object, rs: &ReplicaSet, want: usize, hav
         ));
         match ctx.store.create(Object::Pod(Box::new(pod)), ctx.actor) {
             Ok(created) => {
-                shared = created.as_pod().and_then(|p| p.spec.clone());
+                sibling.get_or_insert(created.clone());
                 ctx.event(rs_obj, "Normal", "SuccessfulCreate", format!("Created pod: {}", created.name()))
             }
             Err(e) => {

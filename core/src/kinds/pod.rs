@@ -29,6 +29,9 @@ pub struct Pod {
     /// `spec.nodeName`: set by binding, without touching the shared spec.
     pub node_name: Option<String>,
     pub status: Option<PodStatus>,
+    /// The spec defaulting last ran on (weak, so no other spec can take its address):
+    /// a status write carries the stored spec and is not defaulted again.
+    pub(crate) defaulted: Option<std::rc::Weak<PodSpec>>,
 }
 
 /// The API's own Pod type: the names and output shape come from it.
@@ -50,12 +53,24 @@ impl Pod {
             }
             None => (None, None),
         };
-        Pod { metadata, spec, node_name, status }
+        Pod { metadata, spec, node_name, status, defaulted: None }
     }
 
     /// The spec to change, copied first if another pod shares it.
     pub fn spec_mut(&mut self) -> &mut PodSpec {
+        self.defaulted = None;
         Rc::make_mut(self.spec.get_or_insert_with(Default::default))
+    }
+
+    /// The same pod with another status (the kubelet's writes): the spec stays shared.
+    pub fn with_status(&self, status: PodStatus) -> Pod {
+        Pod {
+            metadata: self.metadata.clone(),
+            spec: self.spec.clone(),
+            node_name: self.node_name.clone(),
+            status: Some(status),
+            defaulted: self.defaulted.clone(),
+        }
     }
 }
 
@@ -140,6 +155,9 @@ impl KindDef for Pod {
     /// copy and kept shared when nothing changes.
     fn set_defaults(&mut self) {
         let Some(shared) = &mut self.spec else { return };
+        if self.defaulted.as_ref().is_some_and(|d| std::ptr::eq(d.as_ptr(), Rc::as_ptr(shared))) {
+            return;
+        }
         let default = |s: &mut PodSpec| {
             defaults::pod_spec(s);
             s.enable_service_links.get_or_insert(true);
@@ -156,6 +174,7 @@ impl KindDef for Pod {
                 }
             }
         }
+        self.defaulted = Some(Rc::downgrade(shared));
     }
 
     /// Pod strategy PrepareForCreate: phase Pending and the QoS class.

@@ -169,6 +169,7 @@ mod tests {
                 }]),
                 ..Default::default()
             }),
+            defaulted: None,
         }
     }
 
