@@ -176,6 +176,34 @@ fn nodes_in_the_input_replace_the_default_cluster() {
 }
 
 #[test]
+fn a_node_selector_waits_for_a_matching_node_and_counts_each_reason() {
+    // Two nodes: one lacks the label, one has it but too little CPU; the pods wait until
+    // a third node with the label and room joins, and then all of them land there.
+    let node = |name: &str, labels: &str, cpu: &str| {
+        format!("apiVersion: v1\nkind: Node\nmetadata:\n  name: {name}\n  labels: {{{labels}}}\nstatus:\n  capacity: {{cpu: '{cpu}', memory: 8Gi, pods: '110'}}\n---\n")
+    };
+    let d = deployment("ssd", 2, &rolling("1", "0"), "", "nginx").replace(
+        "        image: nginx\n",
+        "        image: nginx\n        resources:\n          requests:\n            cpu: \"2\"\n      nodeSelector:\n        disk: ssd\n",
+    );
+    let nodes = node("plain", "", "8") + &node("small-ssd", "disk: ssd", "1");
+    let (mut engine, out) = run(&format!("kubectl apply -f - <<EOF\n{nodes}{d}EOF\nsettle\nkubectl get pods\n"));
+    assert_eq!(out.matches("Pending").count(), 2, "{out}");
+    // Until the new nodes report Ready they carry the not-ready taint; then the reasons differ.
+    let failed = events(&engine, "FailedScheduling");
+    assert!(failed.iter().any(|m| m.contains("2 node(s) had untolerated taint(s)")), "{failed:?}");
+    assert_eq!(
+        failed.last().map(String::as_str).unwrap_or_default(),
+        "0/2 nodes are available: 1 Insufficient cpu, 1 node(s) didn't match Pod's node affinity/selector. preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling."
+    );
+    let third = node("big-ssd", "disk: ssd", "8");
+    run_on(&mut engine, &format!("kubectl apply -f - <<EOF\n{third}EOF\nsettle\n"));
+    let pods: Vec<_> = engine.store.list(Kind::Pod, None).filter_map(|p| p.as_pod().cloned()).collect();
+    assert_eq!(pods.len(), 2);
+    assert!(pods.iter().all(|p| kubeloop::api::pod::node_name(p) == "big-ssd"), "only big-ssd has the label and room");
+}
+
+#[test]
 fn rollout_pause_resume_restart() {
     let (_, out) = run("kubectl apply -f my-app.yaml\nsettle\nkubectl rollout pause deployment/my-app\nkubectl rollout pause deployment/my-app\nkubectl set image deployment/my-app app=nginx:1.26\nsettle\nkubectl get rs\nkubectl rollout restart deployment/my-app\nkubectl rollout resume deployment/my-app\nsettle\nkubectl rollout restart deployment/my-app\nsettle\nkubectl rollout history deployment/my-app\n");
     assert!(out.contains("deployment.apps/my-app paused"), "{out}");

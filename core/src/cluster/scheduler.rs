@@ -9,10 +9,11 @@ use crate::api::{pod, Kind, Object};
 use crate::kinds::pod::Pod;
 use crate::sim::controller::{key_of, Controller, Ctx};
 use crate::store::{Store, WatchEvent, WatchType};
-use k8s_openapi::api::core::v1::{Node, NodeSelectorRequirement, PodCondition, Taint, Toleration};
+use k8s_openapi::api::core::v1::{Node, NodeSelectorRequirement, PodCondition, PodSpec, Taint, Toleration};
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// A filter's failure reason: fixed text mostly, so the loop over nodes allocates nothing.
 pub type Reason = Cow<'static, str>;
@@ -32,8 +33,37 @@ struct Placed {
     owner: String,
 }
 
-/// A node, its allocatable (milli-CPU, milli-bytes, pods) and its slot.
-type NodeEntry = (std::rc::Rc<Object>, (i128, i128, i64), usize);
+/// A node as the filters read it, parsed once per node change: its allocatable
+/// (milli-CPU, milli-bytes, pods), its cache slot, and what decides fit before resources.
+struct NodeEntry {
+    obj: Rc<Object>,
+    alloc: (i128, i128, i64),
+    slot: usize,
+    unschedulable: bool,
+    /// The NoSchedule and NoExecute taints, with node.kubernetes.io/not-ready when the
+    /// node is not Ready (the TaintNodesByCondition taint the filter sees).
+    taints: Vec<Taint>,
+}
+
+/// What the filters before resource fit said about each node for one pod spec. Pods of
+/// one template share their spec, so a burst of them filters the nodes once, not once
+/// per pod; only resource fit and the score, which change with every binding, run per pod.
+struct SpecVerdicts {
+    spec: Option<Rc<PodSpec>>,
+    nodes: Rc<Vec<NodeEntry>>,
+    /// Per node: whether it passed the static filters.
+    passed: Vec<bool>,
+    /// The static filters' reasons, counted over the nodes that failed them.
+    reasons: BTreeMap<Reason, usize>,
+}
+
+/// Nodes short of each resource, counted in the loop without touching a map.
+#[derive(Default)]
+struct Shortfalls {
+    pods: usize,
+    cpu: usize,
+    memory: usize,
+}
 
 #[derive(Default)]
 pub struct Scheduler {
@@ -50,7 +80,9 @@ pub struct Scheduler {
     /// The unschedulable pods are all queued already: a burst of changes queues them once.
     retry_queued: bool,
     /// Nodes with their parsed allocatable resources; rebuilt when a node changes.
-    nodes: Option<std::rc::Rc<Vec<NodeEntry>>>,
+    nodes: Option<Rc<Vec<NodeEntry>>>,
+    /// The static filters' verdicts for the last pod spec scheduled.
+    verdicts: Option<SpecVerdicts>,
 }
 
 pub const NAME: &str = "default-scheduler";
@@ -78,17 +110,65 @@ fn counts(p: &Pod) -> bool {
 
 impl Scheduler {
     /// Every node with its allocatable CPU, memory and pod count, parsed once per change.
-    fn node_table(&mut self, store: &Store) -> std::rc::Rc<Vec<NodeEntry>> {
+    fn node_table(&mut self, store: &Store) -> Rc<Vec<NodeEntry>> {
         if let Some(t) = &self.nodes {
             return t.clone();
         }
         let table: Vec<NodeEntry> = store
             .list(Kind::Node, None)
-            .map(|o| (o.clone(), o.as_node().map(allocatable).unwrap_or((0, 0, 0)), self.slot(o.name())))
+            .filter_map(|o| {
+                let n = o.as_node()?;
+                let not_ready = (!crate::cluster::nodes::node_ready(n)).then(|| Taint {
+                    key: "node.kubernetes.io/not-ready".into(),
+                    effect: "NoSchedule".into(),
+                    ..Default::default()
+                });
+                let taints = n.spec.as_ref().and_then(|s| s.taints.as_ref()).into_iter().flatten();
+                let taints = taints
+                    .filter(|t| t.effect == "NoSchedule" || t.effect == "NoExecute")
+                    .cloned()
+                    .chain(not_ready)
+                    .collect();
+                let unschedulable = n.spec.as_ref().and_then(|s| s.unschedulable) == Some(true);
+                Some(NodeEntry {
+                    obj: o.clone(),
+                    alloc: allocatable(n),
+                    slot: self.slot(o.name()),
+                    unschedulable,
+                    taints,
+                })
+            })
             .collect();
-        let table = std::rc::Rc::new(table);
+        let table = Rc::new(table);
         self.nodes = Some(table.clone());
         table
+    }
+
+    /// The static filters' verdict on every node for this pod's spec: cached while the
+    /// nodes and the spec (the same allocation, or an equal one) stay the same.
+    fn refresh_verdicts(&mut self, p: &Pod, nodes: &Rc<Vec<NodeEntry>>) {
+        let same = self.verdicts.as_ref().is_some_and(|v| {
+            Rc::ptr_eq(&v.nodes, nodes)
+                && match (&v.spec, &p.spec) {
+                    (Some(a), Some(b)) => Rc::ptr_eq(a, b) || a == b,
+                    (None, None) => true,
+                    _ => false,
+                }
+        });
+        if !same {
+            let mut reasons = BTreeMap::new();
+            let passed = nodes
+                .iter()
+                .map(|n| match static_filter(p, n) {
+                    Some(r) => {
+                        *reasons.entry(r).or_default() += 1;
+                        false
+                    }
+                    None => true,
+                })
+                .collect();
+            self.verdicts = Some(SpecVerdicts { spec: p.spec.clone(), nodes: nodes.clone(), passed, reasons });
+        }
     }
 
     fn slot(&mut self, node: &str) -> usize {
@@ -213,40 +293,38 @@ impl Controller for Scheduler {
         }
         let nodes = self.node_table(ctx.store);
         let (cpu, memory) = pod_requests(p);
-        let owner = owner_uid(p);
-        let mut reasons: BTreeMap<Reason, usize> = BTreeMap::new();
-        let mut failed = Vec::new();
+        let owner = owner_uid(p).to_string();
+        let mut short = Shortfalls::default();
         // The score ends in the node's place in the table, which is in name order: ties go
         // to the first name without comparing names.
         let mut best: Option<(i64, i128, i64, usize)> = None;
         let mut feasible = 0usize;
-        let spread = self.spread.get(owner);
-        for (at, (o, alloc, slot)) in nodes.iter().enumerate() {
-            let Some(n) = o.as_node() else { continue };
-            let alloc = *alloc;
-            let usage = &self.usage[*slot];
-            filter(p, n, usage, alloc, cpu, memory, &mut failed);
-            if !failed.is_empty() {
-                for r in failed.drain(..) {
-                    *reasons.entry(r).or_default() += 1;
-                }
+        self.refresh_verdicts(p, &nodes);
+        let verdicts = self.verdicts.as_ref().expect("verdicts just refreshed");
+        let spread = self.spread.get(&owner);
+        for (at, entry) in nodes.iter().enumerate().filter(|(at, _)| verdicts.passed[*at]) {
+            let usage = &self.usage[entry.slot];
+            if !resource_fit(usage, entry.alloc, cpu, memory, &mut short) {
                 continue;
             }
             feasible += 1;
-            let (acpu, amem, _) = alloc;
             // Fewest pods of this workload, then least requested share, then fewest pods.
-            let requested = if acpu > 0 && amem > 0 {
-                ((usage.cpu_milli + cpu) * 1000 / acpu) + ((usage.memory_milli + memory) * 1000 / amem)
-            } else {
-                0
-            };
-            let same_owner = spread.and_then(|v| v.get(*slot)).copied().unwrap_or(0);
+            let requested = requested_share(usage, entry.alloc, cpu, memory);
+            let same_owner = spread.and_then(|v| v.get(entry.slot)).copied().unwrap_or(0);
             let score = (same_owner, requested, usage.pods, at);
             if best.is_none_or(|b| score < b) {
                 best = Some(score);
             }
         }
         let Some((same_owner, _, pods_there, chosen)) = best else {
+            let mut reasons = verdicts.reasons.clone();
+            for (reason, n) in
+                [("Too many pods", short.pods), ("Insufficient cpu", short.cpu), ("Insufficient memory", short.memory)]
+            {
+                if n > 0 {
+                    reasons.insert(reason.into(), n);
+                }
+            }
             let short_of_resources = reasons.keys().any(|r| short_of(r));
             self.unschedulable.insert(key.clone(), short_of_resources);
             let message = fit_error(nodes.len(), &reasons);
@@ -256,7 +334,7 @@ impl Controller for Scheduler {
             return decided;
         };
         self.unschedulable.remove(key);
-        let chosen = nodes[chosen].0.name().to_string();
+        let chosen = nodes[chosen].obj.name().to_string();
         let mut bound = p.clone();
         bound.node_name = Some(chosen.clone());
         set_scheduled(&mut bound, "True", None, None, &ctx.store.now());
@@ -361,46 +439,47 @@ fn allocatable(n: &Node) -> (i128, i128, i64) {
     (get("cpu").unwrap_or(0), get("memory").unwrap_or(0), get("pods").map(|v| (v / 1000) as i64).unwrap_or(110))
 }
 
-/// The filter plugins in upstream order; the first that fails puts its reasons in `out`.
-fn filter(
-    p: &Pod,
-    n: &Node,
-    usage: &NodeUsage,
-    alloc: (i128, i128, i64),
-    cpu: i128,
-    memory: i128,
-    out: &mut Vec<Reason>,
-) {
+/// The filter plugins before resource fit, in upstream order (NodeUnschedulable,
+/// TaintToleration, NodeAffinity): the first that fails gives the node's reason. They read
+/// only the pod's spec and the node, so one verdict serves every pod of a template.
+fn static_filter(p: &Pod, n: &NodeEntry) -> Option<Reason> {
     let tolerations = p.spec.as_ref().and_then(|s| s.tolerations.as_ref());
-    if n.spec.as_ref().and_then(|s| s.unschedulable) == Some(true) && !tolerates(tolerations, &unschedulable_taint()) {
-        out.push("node(s) were unschedulable".into());
-        return;
+    if n.unschedulable && !tolerates(tolerations, &unschedulable_taint()) {
+        return Some("node(s) were unschedulable".into());
     }
-    let not_ready = (!crate::cluster::nodes::node_ready(n)).then(|| Taint {
-        key: "node.kubernetes.io/not-ready".into(),
-        effect: "NoSchedule".into(),
-        ..Default::default()
-    });
-    let taints = n.spec.as_ref().and_then(|s| s.taints.as_ref()).into_iter().flatten().chain(not_ready.as_ref());
-    for t in taints {
-        if (t.effect == "NoSchedule" || t.effect == "NoExecute") && !tolerates(tolerations, t) {
-            out.push("node(s) had untolerated taint(s)".into());
-            return;
-        }
+    if n.taints.iter().any(|t| !tolerates(tolerations, t)) {
+        return Some("node(s) had untolerated taint(s)".into());
     }
-    if !node_selector_matches(p, n) {
-        out.push("node(s) didn't match Pod's node affinity/selector".into());
-        return;
+    if !n.obj.as_node().is_some_and(|node| node_selector_matches(p, node)) {
+        return Some("node(s) didn't match Pod's node affinity/selector".into());
     }
+    None
+}
+
+/// NodeResourcesFit and the pod count, against what the cache has given the node: false,
+/// with each shortfall counted, when the pod does not fit.
+fn resource_fit(usage: &NodeUsage, alloc: (i128, i128, i64), cpu: i128, memory: i128, short: &mut Shortfalls) -> bool {
     let (acpu, amem, apods) = alloc;
-    if usage.pods + 1 > apods {
-        out.push("Too many pods".into());
+    let pods = usage.pods + 1 > apods;
+    let cpu = cpu > 0 && usage.cpu_milli + cpu > acpu;
+    let memory = memory > 0 && usage.memory_milli + memory > amem;
+    short.pods += pods as usize;
+    short.cpu += cpu as usize;
+    short.memory += memory as usize;
+    !(pods || cpu || memory)
+}
+
+/// The node's requested share after this pod (CPU and memory, per mille each), in
+/// 64-bit arithmetic when the figures allow it: this runs for every pod on every node.
+fn requested_share(usage: &NodeUsage, alloc: (i128, i128, i64), cpu: i128, memory: i128) -> i128 {
+    let (acpu, amem, _) = alloc;
+    if acpu <= 0 || amem <= 0 {
+        return 0;
     }
-    if cpu > 0 && usage.cpu_milli + cpu > acpu {
-        out.push("Insufficient cpu".into());
-    }
-    if memory > 0 && usage.memory_milli + memory > amem {
-        out.push("Insufficient memory".into());
+    let (c, m) = ((usage.cpu_milli + cpu) * 1000, (usage.memory_milli + memory) * 1000);
+    match (i64::try_from(c), i64::try_from(acpu), i64::try_from(m), i64::try_from(amem)) {
+        (Ok(c), Ok(acpu), Ok(m), Ok(amem)) => (c / acpu + m / amem) as i128,
+        _ => c / acpu + m / amem,
     }
 }
 
