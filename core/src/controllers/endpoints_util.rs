@@ -54,7 +54,9 @@ pub fn services_selecting(store: &Store, pod: &Object, out: &mut Vec<ObjKey>) {
 /// podEndpointsChanged): labels, address, readiness, deletion, phase, host names, node.
 pub fn pod_change_matters(old: &Object, new: &Object) -> bool {
     let (Some(a), Some(b)) = (old.as_pod(), new.as_pod()) else { return true };
-    let host = |p: &Pod| p.spec.as_ref().map(|s| (s.hostname.clone(), s.subdomain.clone(), p.node_name.clone()));
+    fn host(p: &Pod) -> Option<(Option<&str>, Option<&str>, Option<&str>)> {
+        p.spec.as_ref().map(|s| (s.hostname.as_deref(), s.subdomain.as_deref(), p.node_name.as_deref()))
+    }
     a.metadata.labels != b.metadata.labels
         || pod_ip(a) != pod_ip(b)
         || pod::is_ready(a) != pod::is_ready(b)
@@ -66,6 +68,12 @@ pub fn pod_change_matters(old: &Object, new: &Object) -> bool {
 /// The Services a pod watch event concerns: those selecting the pod before or after,
 /// when the change can matter to an endpoint.
 pub fn services_for_pod_event(ev: &crate::store::WatchEvent, store: &Store, out: &mut Vec<ObjKey>) {
+    // Most pod events in a namespace whose only Services select nothing (`kubernetes`)
+    // concern no endpoints: settle that before comparing the pod's two copies.
+    let selecting = |s: &Rc<Object>| s.as_service().and_then(selector).is_some();
+    if !store.list(Kind::Service, Some(ev.object.namespace())).any(selecting) {
+        return;
+    }
     if let Some(old) = &ev.old {
         if !pod_change_matters(old, &ev.object) {
             return;
