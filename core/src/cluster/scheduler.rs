@@ -293,7 +293,7 @@ impl Controller for Scheduler {
         }
         let nodes = self.node_table(ctx.store);
         let (cpu, memory) = pod_requests(p);
-        let owner = owner_uid(p).to_string();
+        let owner = owner_uid(p);
         let mut short = Shortfalls::default();
         // The score ends in the node's place in the table, which is in name order: ties go
         // to the first name without comparing names.
@@ -301,7 +301,7 @@ impl Controller for Scheduler {
         let mut feasible = 0usize;
         self.refresh_verdicts(p, &nodes);
         let verdicts = self.verdicts.as_ref().expect("verdicts just refreshed");
-        let spread = self.spread.get(&owner);
+        let spread = self.spread.get(owner);
         for (at, entry) in nodes.iter().enumerate().filter(|(at, _)| verdicts.passed[*at]) {
             let usage = &self.usage[entry.slot];
             if !resource_fit(usage, entry.alloc, cpu, memory, &mut short) {
