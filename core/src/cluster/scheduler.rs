@@ -2,6 +2,9 @@
 //! required node affinity, resource fit) with upstream's failure messages
 //! (pkg/scheduler/framework/types.go FitError), then spreads a workload's pods.
 //! Keeps a cache of what each node has been given, as the real scheduler does.
+//! Every node is filtered and scored: upstream stops after a sample once a cluster has
+//! more than 100 nodes (percentageOfNodesToScore), which would make the choice depend
+//! on where the last search stopped.
 
 use crate::api::quantity::parse_milli;
 use crate::api::ObjKey;
