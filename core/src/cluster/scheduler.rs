@@ -150,14 +150,10 @@ impl Scheduler {
     /// The static filters' verdict on every node for this pod's spec: cached while the
     /// nodes and the spec (the same allocation, or an equal one) stay the same.
     fn refresh_verdicts(&mut self, p: &Pod, nodes: &Rc<Vec<NodeEntry>>) {
-        let same = self.verdicts.as_ref().is_some_and(|v| {
-            Rc::ptr_eq(&v.nodes, nodes)
-                && match (&v.spec, &p.spec) {
-                    (Some(a), Some(b)) => Rc::ptr_eq(a, b) || a == b,
-                    (None, None) => true,
-                    _ => false,
-                }
-        });
+        let same = self
+            .verdicts
+            .as_ref()
+            .is_some_and(|v| Rc::ptr_eq(&v.nodes, nodes) && crate::kinds::pod::same_spec(&v.spec, &p.spec));
         if !same {
             let mut reasons = BTreeMap::new();
             let passed = nodes

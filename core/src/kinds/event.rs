@@ -13,7 +13,6 @@ use crate::kubectl::table::human_duration;
 use crate::validation::field::FieldError;
 use k8s_openapi::api::core::v1::{EventSource, ObjectReference};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
-use k8s_openapi::Resource;
 use serde_json::Value;
 use std::rc::Rc;
 
@@ -82,24 +81,7 @@ impl serde::Serialize for Event {
 /// The API's own Event type: the names and output shape come from it.
 type ApiEvent = k8s_openapi::api::core::v1::Event;
 
-impl Resource for Event {
-    const API_VERSION: &'static str = ApiEvent::API_VERSION;
-    const GROUP: &'static str = ApiEvent::GROUP;
-    const KIND: &'static str = ApiEvent::KIND;
-    const VERSION: &'static str = ApiEvent::VERSION;
-    const URL_PATH_SEGMENT: &'static str = ApiEvent::URL_PATH_SEGMENT;
-    type Scope = k8s_openapi::NamespaceResourceScope;
-}
-
-impl k8s_openapi::Metadata for Event {
-    type Ty = ObjectMeta;
-    fn metadata(&self) -> &ObjectMeta {
-        &self.metadata
-    }
-    fn metadata_mut(&mut self) -> &mut ObjectMeta {
-        &mut self.metadata
-    }
-}
+crate::stands_for!(Event, ApiEvent);
 
 /// `kind/name` as kubectl's OBJECT column prints it: the kind lowercased, no group.
 pub fn object_column(k: &ObjKey) -> String {

@@ -497,6 +497,32 @@ accessors! {
     as_endpoint_slice, as_endpoint_slice_mut, EndpointSlice => endpointslice::EndpointSlice;
 }
 
+/// Our own type standing in for an API type (a compact Pod or Event): it takes the API
+/// type's names, and keeps its metadata in a `metadata` field as the API types do.
+#[macro_export]
+macro_rules! stands_for {
+    ($ty:ty, $api:ty) => {
+        impl k8s_openapi::Resource for $ty {
+            const API_VERSION: &'static str = <$api as k8s_openapi::Resource>::API_VERSION;
+            const GROUP: &'static str = <$api as k8s_openapi::Resource>::GROUP;
+            const KIND: &'static str = <$api as k8s_openapi::Resource>::KIND;
+            const VERSION: &'static str = <$api as k8s_openapi::Resource>::VERSION;
+            const URL_PATH_SEGMENT: &'static str = <$api as k8s_openapi::Resource>::URL_PATH_SEGMENT;
+            type Scope = <$api as k8s_openapi::Resource>::Scope;
+        }
+
+        impl k8s_openapi::Metadata for $ty {
+            type Ty = k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+            fn metadata(&self) -> &Self::Ty {
+                &self.metadata
+            }
+            fn metadata_mut(&mut self) -> &mut Self::Ty {
+                &mut self.metadata
+            }
+        }
+    };
+}
+
 /// The pieces kinds without a workload shape write the same way: no template, no
 /// selector, no scale subresource. Each kind still says so explicitly.
 #[macro_export]

@@ -17,7 +17,6 @@ use crate::validation::field::FieldError;
 use crate::validation::{pod_spec, sim_knobs};
 use k8s_openapi::api::core::v1::{PodSpec, PodStatus};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use k8s_openapi::Resource;
 use serde_json::Value;
 use std::rc::Rc;
 
@@ -75,7 +74,7 @@ impl Pod {
 }
 
 /// Specs compare by address first: pods of one template share theirs.
-fn same_spec(a: &Option<Rc<PodSpec>>, b: &Option<Rc<PodSpec>>) -> bool {
+pub(crate) fn same_spec(a: &Option<Rc<PodSpec>>, b: &Option<Rc<PodSpec>>) -> bool {
     match (a, b) {
         (Some(a), Some(b)) => Rc::ptr_eq(a, b) || a == b,
         (None, None) => true,
@@ -98,24 +97,7 @@ impl serde::Serialize for Pod {
     }
 }
 
-impl Resource for Pod {
-    const API_VERSION: &'static str = ApiPod::API_VERSION;
-    const GROUP: &'static str = ApiPod::GROUP;
-    const KIND: &'static str = ApiPod::KIND;
-    const VERSION: &'static str = ApiPod::VERSION;
-    const URL_PATH_SEGMENT: &'static str = ApiPod::URL_PATH_SEGMENT;
-    type Scope = k8s_openapi::NamespaceResourceScope;
-}
-
-impl k8s_openapi::Metadata for Pod {
-    type Ty = ObjectMeta;
-    fn metadata(&self) -> &ObjectMeta {
-        &self.metadata
-    }
-    fn metadata_mut(&mut self) -> &mut ObjectMeta {
-        &mut self.metadata
-    }
-}
+crate::stands_for!(Pod, ApiPod);
 
 impl KindDef for Pod {
     const PLURAL: &'static str = "pods";
