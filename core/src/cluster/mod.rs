@@ -25,6 +25,7 @@ pub fn registry() -> Vec<Registration> {
         component(|| Box::new(nodes::DefaultNodes)),
         manager(|| Box::new(DeploymentController)),
         manager(|| Box::new(ReplicaSetController::default())),
+        manager(|| Box::new(crate::controllers::statefulset::StatefulSetController)),
         manager(|| Box::new(GarbageCollector)),
         component(|| Box::new(scheduler::Scheduler::default())),
         component(|| Box::new(kubelet::Kubelet::default())),

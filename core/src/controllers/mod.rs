@@ -6,5 +6,7 @@ pub mod endpoints;
 pub mod endpoints_util;
 pub mod endpointslice;
 pub mod gc;
+pub mod history;
 pub mod namespace;
 pub mod replicaset;
+pub mod statefulset;

@@ -221,7 +221,7 @@ fn deployment_spec(d: &Deployment) -> Vec<FieldError> {
     let spec = &d.spec;
     let mut errs = Vec::new();
     non_negative(&mut errs, "spec.replicas", spec.replicas.map(i64::from));
-    errs.extend(selector_and_template(&spec.selector, Some(&spec.template), "deployment"));
+    errs.extend(selector_and_template(&spec.selector, Some(&spec.template), "deployment", "ReplicaSet"));
     if let Some(s) = &spec.strategy {
         errs.extend(strategy(s));
     }

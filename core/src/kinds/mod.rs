@@ -495,6 +495,11 @@ accessors! {
     as_service, as_service_mut, Service => service::Service;
     as_endpoints, as_endpoints_mut, Endpoints => endpoints::Endpoints;
     as_endpoint_slice, as_endpoint_slice_mut, EndpointSlice => endpointslice::EndpointSlice;
+    as_stateful_set, as_stateful_set_mut, StatefulSet => statefulset::StatefulSet;
+    as_controller_revision, as_controller_revision_mut, ControllerRevision => controllerrevision::ControllerRevision;
+    as_pvc, as_pvc_mut, PersistentVolumeClaim => persistentvolumeclaim::PersistentVolumeClaim;
+    as_pv, as_pv_mut, PersistentVolume => persistentvolume::PersistentVolume;
+    as_storage_class, as_storage_class_mut, StorageClass => storageclass::StorageClass;
 }
 
 /// Our own type standing in for an API type (a compact Pod or Event): it takes the API

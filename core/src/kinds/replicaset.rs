@@ -158,6 +158,6 @@ fn replica_set_spec(rs: &ReplicaSet) -> Vec<FieldError> {
     non_negative(&mut errs, "spec.replicas", spec.replicas.map(i64::from));
     non_negative(&mut errs, "spec.minReadySeconds", spec.min_ready_seconds.map(i64::from));
     // Upstream reuses the Deployment wording for ReplicaSets.
-    errs.extend(selector_and_template(&spec.selector, spec.template.as_ref(), "deployment"));
+    errs.extend(selector_and_template(&spec.selector, spec.template.as_ref(), "deployment", "ReplicaSet"));
     errs
 }

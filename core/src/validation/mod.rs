@@ -129,7 +129,15 @@ pub fn non_negative(errs: &mut Vec<FieldError>, path: &str, v: Option<i64>) {
     }
 }
 
-pub fn selector_and_template(sel: &LabelSelector, template: Option<&PodTemplateSpec>, what: &str) -> Vec<FieldError> {
+/// The selector and template rules of a workload: `what` as the empty-selector message
+/// names it (`deployment` for ReplicaSets too, as upstream words it), `kind` as the
+/// template rules do (`ReplicaSet`, `StatefulSet`).
+pub fn selector_and_template(
+    sel: &LabelSelector,
+    template: Option<&PodTemplateSpec>,
+    what: &str,
+    kind: &str,
+) -> Vec<FieldError> {
     let mut errs = Vec::new();
     // A nil selector is Required, and selects nothing (LabelSelectorAsSelector(nil)).
     let unset = crate::api::selector::is_unset(sel);
@@ -177,13 +185,13 @@ pub fn selector_and_template(sel: &LabelSelector, template: Option<&PodTemplateS
     errs.extend(validate_labels(labels, "spec.template.labels"));
     let annotations = template.metadata.as_ref().and_then(|m| m.annotations.as_ref());
     errs.extend(sim_knobs(annotations, "spec.template.metadata.annotations"));
-    errs.extend(pod_template_spec(template));
+    errs.extend(pod_template_spec(template, kind));
     errs
 }
 
-/// The parts of ValidatePodSpec a workload template runs into, then the
-/// ReplicaSet-template rules (restartPolicy Always, no activeDeadlineSeconds).
-pub fn pod_template_spec(template: &PodTemplateSpec) -> Vec<FieldError> {
+/// The parts of ValidatePodSpec a workload template runs into, then the rules of a
+/// `kind` template (ReplicaSet, StatefulSet): restartPolicy Always, no activeDeadlineSeconds.
+pub fn pod_template_spec(template: &PodTemplateSpec, kind: &str) -> Vec<FieldError> {
     let base = "spec.template.spec";
     let Some(spec) = &template.spec else {
         return vec![FieldError::required(format!("{base}.containers"), "")];
@@ -199,7 +207,7 @@ pub fn pod_template_spec(template: &PodTemplateSpec) -> Vec<FieldError> {
     if spec.active_deadline_seconds.is_some() {
         errs.push(FieldError::forbidden(
             format!("{base}.activeDeadlineSeconds"),
-            "activeDeadlineSeconds in ReplicaSet is not Supported",
+            format!("activeDeadlineSeconds in {kind} is not Supported"),
         ));
     }
     errs
