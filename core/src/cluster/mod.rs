@@ -3,7 +3,9 @@
 pub mod kubelet;
 pub mod node_lifecycle;
 pub mod nodes;
+pub mod provisioner;
 pub mod scheduler;
+pub mod volume_binding;
 
 use crate::api::time::Clock;
 use crate::controllers::{deployment::DeploymentController, gc::GarbageCollector, replicaset::ReplicaSetController};
@@ -35,6 +37,8 @@ pub fn registry() -> Vec<Registration> {
         manager(|| Box::new(node_lifecycle::TaintEvictionController)),
         manager(|| Box::new(crate::controllers::endpoints::EndpointsController)),
         manager(|| Box::new(crate::controllers::endpointslice::EndpointSliceController)),
+        manager(|| Box::new(crate::controllers::persistentvolume::PersistentVolumeController)),
+        component(|| Box::new(provisioner::Provisioner)),
     ]
 }
 

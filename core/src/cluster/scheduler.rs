@@ -86,6 +86,9 @@ pub struct Scheduler {
     nodes: Option<Rc<Vec<NodeEntry>>>,
     /// The static filters' verdicts for the last pod spec scheduled.
     verdicts: Option<SpecVerdicts>,
+    /// Pods placed whose WaitForFirstConsumer claims are being provisioned: bound once
+    /// the claims are (VolumeBinding's PreBind), retried on claim and volume changes.
+    awaiting_volumes: std::collections::BTreeSet<ObjKey>,
 }
 
 pub const NAME: &str = "default-scheduler";
@@ -245,7 +248,7 @@ impl Controller for Scheduler {
         NAME
     }
     fn watches(&self) -> &'static [Kind] {
-        &[Kind::Pod, Kind::Node]
+        &[Kind::Pod, Kind::Node, Kind::PersistentVolumeClaim, Kind::PersistentVolume]
     }
     fn owns(&self) -> &'static [Kind] {
         &[Kind::Pod, Kind::Event]
@@ -268,12 +271,18 @@ impl Controller for Scheduler {
                 }
                 if ev.kind == WatchType::Deleted {
                     self.unschedulable.remove(&ev.object.key());
+                    self.awaiting_volumes.remove(&ev.object.key());
                 } else if wants_us(p) {
                     out.push(key_of(&ev.object));
                 }
             }
             Kind::Node => {
                 self.nodes = None;
+                self.retry(out, true);
+            }
+            // A claim or volume change may let a pod waiting on its volumes go on.
+            Kind::PersistentVolumeClaim | Kind::PersistentVolume => {
+                out.extend(self.awaiting_volumes.iter().cloned());
                 self.retry(out, true);
             }
             _ => {}
@@ -288,9 +297,26 @@ impl Controller for Scheduler {
         let Some(p) = obj.as_pod() else { return Ok(()) };
         if !wants_us(p) {
             self.unschedulable.remove(key);
+            self.awaiting_volumes.remove(key);
             return Ok(());
         }
         let nodes = self.node_table(ctx.store);
+        let needs = match super::volume_binding::prefilter(ctx.store, p) {
+            Ok(needs) => needs,
+            Err(refusal) => {
+                self.unschedulable.insert(key.clone(), false);
+                let n = nodes.len();
+                let message = format!(
+                    "0/{n} nodes are available: {refusal}. preemption: 0/{n} nodes are available: {n} Preemption is not helpful for scheduling."
+                );
+                ctx.because(format!("pod {} fits nowhere: {message}", key.name));
+                let decided = mark_unschedulable(ctx, &obj, message);
+                ctx.store.forget_reason();
+                return decided;
+            }
+        };
+        let mut volume_reasons: BTreeMap<Reason, usize> = BTreeMap::new();
+        let mut selected_at = None;
         let (cpu, memory) = pod_requests(p);
         let owner = owner_uid(p);
         let mut short = Shortfalls::default();
@@ -306,6 +332,13 @@ impl Controller for Scheduler {
             if !resource_fit(usage, entry.alloc, cpu, memory, &mut short) {
                 continue;
             }
+            if let Some(r) = entry.obj.as_node().and_then(|n| super::volume_binding::filter(&needs, n)) {
+                *volume_reasons.entry(r.into()).or_default() += 1;
+                continue;
+            }
+            if needs.selected.as_deref() == Some(entry.obj.name()) {
+                selected_at = Some(at);
+            }
             feasible += 1;
             // Fewest pods of this workload, then least requested share, then fewest pods.
             let requested = requested_share(usage, entry.alloc, cpu, memory);
@@ -315,8 +348,15 @@ impl Controller for Scheduler {
                 best = Some(score);
             }
         }
+        // The node PreBind chose before, while it still fits, keeps the pod.
+        let kept = selected_at.is_some() && best.is_some();
+        let best = match (selected_at, best) {
+            (Some(at), Some(b)) => Some((b.0, b.1, self.usage[nodes[at].slot].pods, at)),
+            (_, b) => b,
+        };
         let Some((same_owner, _, pods_there, chosen)) = best else {
             let mut reasons = verdicts.reasons.clone();
+            reasons.extend(volume_reasons);
             for (reason, n) in
                 [("Too many pods", short.pods), ("Insufficient cpu", short.cpu), ("Insufficient memory", short.memory)]
             {
@@ -334,14 +374,27 @@ impl Controller for Scheduler {
         };
         self.unschedulable.remove(key);
         let chosen = nodes[chosen].obj.name().to_string();
+        if !needs.waiting.is_empty() {
+            // PreBind: the claims are provisioned for this node first; the pod binds after.
+            self.awaiting_volumes.insert(key.clone());
+            return super::volume_binding::select_node(ctx, &needs, &chosen, &key.name);
+        }
+        self.awaiting_volumes.remove(key);
         let mut bound = p.clone();
         bound.node_name = Some(chosen.clone());
         set_scheduled(&mut bound, "True", None, None, &ctx.store.now());
-        ctx.because(format!(
-            "bound {} to {chosen}: {feasible} of {} nodes fit; {chosen} has the fewest pods of this workload ({same_owner}), then the lowest requested share, then the fewest pods ({pods_there})",
-            key.name,
-            nodes.len()
-        ));
+        if kept {
+            ctx.because(format!(
+                "bound {} to {chosen}: its claims' volumes were made for {chosen} (volume.kubernetes.io/selected-node), and it still fits",
+                key.name
+            ));
+        } else {
+            ctx.because(format!(
+                "bound {} to {chosen}: {feasible} of {} nodes fit; {chosen} has the fewest pods of this workload ({same_owner}), then the lowest requested share, then the fewest pods ({pods_there})",
+                key.name,
+                nodes.len()
+            ));
+        }
         let stored = ctx.store.update(Object::Pod(Box::new(bound)), ctx.actor).map_err(|e| e.to_string())?;
         ctx.event(
             &stored,
@@ -527,7 +580,7 @@ fn node_selector_matches(p: &Pod, n: &Node) -> bool {
 }
 
 /// NodeSelectorRequirementsAsSelector's semantics for one requirement.
-fn requirement_matches(e: &NodeSelectorRequirement, labels: Option<&BTreeMap<String, String>>) -> bool {
+pub(crate) fn requirement_matches(e: &NodeSelectorRequirement, labels: Option<&BTreeMap<String, String>>) -> bool {
     let values = e.values.as_deref().unwrap_or_default();
     let label = labels.and_then(|l| l.get(&e.key));
     let num = |s: &str| s.parse::<i64>().ok();

@@ -8,5 +8,6 @@ pub mod endpointslice;
 pub mod gc;
 pub mod history;
 pub mod namespace;
+pub mod persistentvolume;
 pub mod replicaset;
 pub mod statefulset;

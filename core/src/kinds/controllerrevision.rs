@@ -33,7 +33,29 @@ impl KindDef for ControllerRevision {
         false
     }
     crate::no_workload!();
-    crate::name_age_table!();
+    /// printControllerRevision.
+    fn columns(_wide: bool) -> Vec<&'static str> {
+        vec!["NAME", "CONTROLLER", "REVISION", "AGE"]
+    }
+    fn row(&self, v: &View, _wide: bool) -> Vec<String> {
+        let controller = self
+            .metadata
+            .owner_references
+            .iter()
+            .flatten()
+            .find(|r| r.controller == Some(true))
+            .map(|r| {
+                let group = r.api_version.split_once('/').map(|(g, _)| format!(".{g}")).unwrap_or_default();
+                format!("{}{group}/{}", r.kind.to_ascii_lowercase(), r.name)
+            })
+            .unwrap_or_else(|| "<none>".into());
+        vec![
+            self.metadata.name.clone().unwrap_or_default(),
+            controller,
+            self.revision.unwrap_or(0).to_string(),
+            crate::kubectl::table::age(&self.metadata, v),
+        ]
+    }
 
     fn describe(&self, v: &View, w: &mut Writer) {
         generic(v, &self.metadata, w);

@@ -1,4 +1,5 @@
-//! PersistentVolume (v1): stored and listed; status is the binder's.
+//! PersistentVolume (v1): SetDefaults_PersistentVolume, kubectl's printPersistentVolume;
+//! status is the binder's.
 
 use super::{Allocators, DecodeError, GraphPlace, KindDef, View};
 use crate::kubectl::describe::{generic, Writer};
@@ -22,8 +23,19 @@ impl KindDef for PersistentVolume {
     fn keep_status(&mut self, live: &Self) {
         self.status.clone_from(&live.status);
     }
-    fn set_defaults(&mut self) {}
-    fn prepare_for_create(&mut self) {}
+    /// SetDefaults_PersistentVolume: reclaim Retain, volumeMode Filesystem.
+    fn set_defaults(&mut self) {
+        let spec = self.spec.get_or_insert_with(Default::default);
+        spec.persistent_volume_reclaim_policy.get_or_insert_with(|| "Retain".into());
+        spec.volume_mode.get_or_insert_with(|| "Filesystem".into());
+    }
+    /// The strategy's PrepareForCreate: a new volume is Pending until the binder looks.
+    fn prepare_for_create(&mut self) {
+        self.status = Some(k8s_openapi::api::core::v1::PersistentVolumeStatus {
+            phase: Some("Pending".into()),
+            ..Default::default()
+        });
+    }
     fn allocate(&mut self, _alloc: &mut Allocators) {}
     fn validate(&self) -> Vec<FieldError> {
         Vec::new()
@@ -35,7 +47,53 @@ impl KindDef for PersistentVolume {
         false
     }
     crate::no_workload!();
-    crate::name_age_table!();
+    fn columns(wide: bool) -> Vec<&'static str> {
+        let mut c = vec![
+            "NAME",
+            "CAPACITY",
+            "ACCESS MODES",
+            "RECLAIM POLICY",
+            "STATUS",
+            "CLAIM",
+            "STORAGECLASS",
+            "VOLUMEATTRIBUTESCLASS",
+            "REASON",
+            "AGE",
+        ];
+        if wide {
+            c.push("VOLUMEMODE");
+        }
+        c
+    }
+    fn row(&self, v: &View, wide: bool) -> Vec<String> {
+        let spec = self.spec.clone().unwrap_or_default();
+        let st = self.status.clone().unwrap_or_default();
+        let claim = spec
+            .claim_ref
+            .as_ref()
+            .map(|r| format!("{}/{}", r.namespace.clone().unwrap_or_default(), r.name.clone().unwrap_or_default()))
+            .unwrap_or_default();
+        let mut phase = st.phase.clone().unwrap_or_default();
+        if self.metadata.deletion_timestamp.is_some() {
+            phase = "Terminating".into();
+        }
+        let mut c = vec![
+            self.metadata.name.clone().unwrap_or_default(),
+            spec.capacity.as_ref().and_then(|c| c.get("storage")).map(|q| q.0.clone()).unwrap_or_else(|| "0".into()),
+            super::persistentvolumeclaim::access_modes(spec.access_modes.as_deref().unwrap_or(&[])),
+            spec.persistent_volume_reclaim_policy.clone().unwrap_or_default(),
+            phase,
+            claim,
+            spec.storage_class_name.clone().unwrap_or_default(),
+            spec.volume_attributes_class_name.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| "<unset>".into()),
+            st.reason.clone().unwrap_or_default(),
+            crate::kubectl::table::age(&self.metadata, v),
+        ];
+        if wide {
+            c.push(spec.volume_mode.clone().unwrap_or_else(|| "<unset>".into()));
+        }
+        c
+    }
 
     fn describe(&self, v: &View, w: &mut Writer) {
         generic(v, &self.metadata, w);

@@ -1,7 +1,8 @@
-//! PersistentVolumeClaim (v1): stored and listed; status is the binder's.
+//! PersistentVolumeClaim (v1): SetDefaults_PersistentVolumeClaim, the DefaultStorageClass
+//! admission plugin, kubectl's printPersistentVolumeClaim and describe; status is the binder's.
 
 use super::{Allocators, DecodeError, GraphPlace, KindDef, View};
-use crate::kubectl::describe::{generic, Writer};
+use crate::kubectl::describe::{events, map_lines, Writer};
 use crate::validation::field::FieldError;
 pub use k8s_openapi::api::core::v1::PersistentVolumeClaim;
 use serde_json::Value;
@@ -22,8 +23,17 @@ impl KindDef for PersistentVolumeClaim {
     fn keep_status(&mut self, live: &Self) {
         self.status.clone_from(&live.status);
     }
-    fn set_defaults(&mut self) {}
-    fn prepare_for_create(&mut self) {}
+    /// SetDefaults_PersistentVolumeClaim and its spec.
+    fn set_defaults(&mut self) {
+        self.spec.get_or_insert_with(Default::default).volume_mode.get_or_insert_with(|| "Filesystem".into());
+    }
+    /// The strategy's PrepareForCreate: status starts Pending.
+    fn prepare_for_create(&mut self) {
+        self.status = Some(k8s_openapi::api::core::v1::PersistentVolumeClaimStatus {
+            phase: Some("Pending".into()),
+            ..Default::default()
+        });
+    }
     fn allocate(&mut self, _alloc: &mut Allocators) {}
     fn validate(&self) -> Vec<FieldError> {
         Vec::new()
@@ -35,11 +45,115 @@ impl KindDef for PersistentVolumeClaim {
         false
     }
     crate::no_workload!();
-    crate::name_age_table!();
+    fn columns(wide: bool) -> Vec<&'static str> {
+        let mut c = vec![
+            "NAME",
+            "STATUS",
+            "VOLUME",
+            "CAPACITY",
+            "ACCESS MODES",
+            "STORAGECLASS",
+            "VOLUMEATTRIBUTESCLASS",
+            "AGE",
+        ];
+        if wide {
+            c.push("VOLUMEMODE");
+        }
+        c
+    }
+    fn row(&self, v: &View, wide: bool) -> Vec<String> {
+        let spec = self.spec.clone().unwrap_or_default();
+        let st = self.status.clone().unwrap_or_default();
+        let mut phase = st.phase.clone().unwrap_or_default();
+        if self.metadata.deletion_timestamp.is_some() {
+            phase = "Terminating".into();
+        }
+        let volume = spec.volume_name.clone().unwrap_or_default();
+        let (capacity, modes) = if volume.is_empty() {
+            (String::new(), String::new())
+        } else {
+            let cap = st.capacity.as_ref().and_then(|c| c.get("storage")).map(|q| q.0.clone()).unwrap_or_default();
+            (cap, access_modes(st.access_modes.as_deref().unwrap_or(&[])))
+        };
+        let mut c = vec![
+            self.metadata.name.clone().unwrap_or_default(),
+            phase,
+            volume,
+            capacity,
+            modes,
+            spec.storage_class_name.clone().unwrap_or_default(),
+            spec.volume_attributes_class_name.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| "<unset>".into()),
+            crate::kubectl::table::age(&self.metadata, v),
+        ];
+        if wide {
+            c.push(spec.volume_mode.clone().unwrap_or_else(|| "<unset>".into()));
+        }
+        c
+    }
 
+    /// kubectl's describePersistentVolumeClaim.
     fn describe(&self, v: &View, w: &mut Writer) {
-        generic(v, &self.metadata, w);
+        let spec = self.spec.clone().unwrap_or_default();
+        let st = self.status.clone().unwrap_or_default();
+        w.line(0, format!("Name:\t{}", self.metadata.name.clone().unwrap_or_default()));
+        w.line(0, format!("Namespace:\t{}", self.metadata.namespace.clone().unwrap_or_default()));
+        w.line(0, format!("StorageClass:\t{}", spec.storage_class_name.clone().unwrap_or_default()));
+        let phase = if self.metadata.deletion_timestamp.is_some() {
+            format!("Terminating (lasts {})", crate::kubectl::table::age(&self.metadata, v))
+        } else {
+            st.phase.clone().unwrap_or_default()
+        };
+        w.line(0, format!("Status:\t{phase}"));
+        w.line(0, format!("Volume:\t{}", spec.volume_name.clone().unwrap_or_default()));
+        map_lines(w, 0, "Labels", self.metadata.labels.as_ref(), "=", &[]);
+        map_lines(
+            w,
+            0,
+            "Annotations",
+            self.metadata.annotations.as_ref(),
+            ": ",
+            &[crate::kubectl::apply::LAST_APPLIED],
+        );
+        let finalizers = self.metadata.finalizers.clone().unwrap_or_default();
+        w.line(0, format!("Finalizers:\t[{}]", finalizers.join(" ")));
+        let (capacity, modes) = if spec.volume_name.as_deref().unwrap_or("").is_empty() {
+            (String::new(), String::new())
+        } else {
+            let cap = st.capacity.as_ref().and_then(|c| c.get("storage")).map(|q| q.0.clone()).unwrap_or_default();
+            (cap, access_modes(st.access_modes.as_deref().unwrap_or(&[])))
+        };
+        w.line(0, format!("Capacity:\t{capacity}"));
+        w.line(0, format!("Access Modes:\t{modes}"));
+        w.line(0, format!("VolumeMode:\t{}", spec.volume_mode.clone().unwrap_or_default()));
+        let name = self.metadata.name.as_deref().unwrap_or("");
+        let users: Vec<String> = v
+            .store
+            .list(crate::api::Kind::Pod, self.metadata.namespace.as_deref())
+            .filter(|o| {
+                o.as_pod().and_then(|p| p.spec.as_ref()).and_then(|s| s.volumes.as_ref()).is_some_and(|vs| {
+                    vs.iter().any(|vol| vol.persistent_volume_claim.as_ref().is_some_and(|c| c.claim_name == name))
+                })
+            })
+            .map(|o| o.name().to_string())
+            .collect();
+        w.line(0, format!("Used By:\t{}", if users.is_empty() { "<none>".to_string() } else { users.join("\n\t") }));
+        events(v, &self.metadata, w);
     }
 
     crate::not_drawn!();
+}
+
+/// GetAccessModesAsString: RWO, ROX, RWX, RWOP, comma-separated.
+pub fn access_modes(modes: &[String]) -> String {
+    modes
+        .iter()
+        .map(|m| match m.as_str() {
+            "ReadWriteOnce" => "RWO",
+            "ReadOnlyMany" => "ROX",
+            "ReadWriteMany" => "RWX",
+            "ReadWriteOncePod" => "RWOP",
+            other => other,
+        })
+        .collect::<Vec<_>>()
+        .join(",")
 }

@@ -1,7 +1,7 @@
-//! The NamespaceLifecycle admission plugin
-//! (apiserver/pkg/admission/plugin/namespace/lifecycle/admission.go), the one admission
-//! step that reads another object than the one written. Other admission (defaulting, the
-//! DefaultTolerationSeconds tolerations) is each kind's `set_defaults`.
+//! The admission plugins that read other objects than the one written: NamespaceLifecycle
+//! (apiserver/pkg/admission/plugin/namespace/lifecycle/admission.go) and DefaultStorageClass
+//! (plugin/pkg/admission/storage/storageclass/setdefault/admission.go). Other admission
+//! (defaulting, the DefaultTolerationSeconds tolerations) is each kind's `set_defaults`.
 
 use super::{ApiError, Store};
 use crate::api::{Kind, ObjKey, Object};
@@ -44,4 +44,26 @@ pub(super) fn namespace_lifecycle_delete(key: &ObjKey) -> Result<(), ApiError> {
         )));
     }
     Ok(())
+}
+
+/// DefaultStorageClass: a claim that names no class (the field absent, not "") gets the
+/// default one, the newest when several are marked (GetDefaultClass).
+pub(super) fn default_storage_class(store: &Store, obj: &mut Object) {
+    let Some(pvc) = obj.as_pvc_mut() else { return };
+    let spec = pvc.spec.get_or_insert_with(Default::default);
+    if spec.storage_class_name.is_some() {
+        return;
+    }
+    let default = store
+        .list(Kind::StorageClass, None)
+        .filter_map(|o| o.as_storage_class())
+        .filter(|sc| crate::kinds::storageclass::is_default(sc))
+        .max_by(|a, b| {
+            let t =
+                |sc: &crate::kinds::storageclass::StorageClass| sc.metadata.creation_timestamp.as_ref().map(|t| t.0);
+            t(a).cmp(&t(b)).then_with(|| b.metadata.name.cmp(&a.metadata.name))
+        });
+    if let Some(sc) = default {
+        spec.storage_class_name.clone_from(&sc.metadata.name);
+    }
 }

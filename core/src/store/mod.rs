@@ -480,7 +480,8 @@ impl Store {
     }
 
     /// The create pipeline up to storage: namespace, defaulting, the kind's
-    /// PrepareForCreate, the NamespaceLifecycle admission plugin, validation.
+    /// PrepareForCreate, the NamespaceLifecycle and DefaultStorageClass admission plugins,
+    /// validation.
     fn admit_create(&self, obj: &mut Object, namespaces: &BTreeSet<String>) -> Result<(), ApiError> {
         let kind = obj.kind();
         let meta = obj.meta_mut();
@@ -494,6 +495,7 @@ impl Store {
         obj.set_defaults();
         obj.prepare_for_create();
         admission::namespace_lifecycle_create(self, obj, namespaces)?;
+        admission::default_storage_class(self, obj);
         let errors = validation::validate_create(obj);
         if !errors.is_empty() {
             return Err(ApiError::Invalid { kind, name: obj.name().to_string(), errors });

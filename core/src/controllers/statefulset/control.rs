@@ -110,9 +110,12 @@ fn versioned_pod(set_obj: &Object, current: &StatefulSet, update: &StatefulSet, 
     let rolling = strategy.type_.as_deref() == Some("RollingUpdate");
     // Upstream's condition, with its precedence: (RollingUpdate && no rollingUpdate && ord <
     // currentReplicas) || (rollingUpdate && ord < partition).
+    let start = start_ordinal(current);
     let at_current = match &strategy.rolling_update {
-        None => rolling && ord < i64::from(current.status.as_ref().and_then(|s| s.current_replicas).unwrap_or(0)),
-        Some(ru) => ord < i64::from(ru.partition.unwrap_or(0)),
+        None => {
+            rolling && ord < start + i64::from(current.status.as_ref().and_then(|s| s.current_replicas).unwrap_or(0))
+        }
+        Some(ru) => ord < start + i64::from(ru.partition.unwrap_or(0)),
     };
     let (from, rev) = if at_current { (current, &revs.current) } else { (update, &revs.update) };
     let mut p = new_pod(set_obj, from, &from.spec.template, ord);
@@ -193,9 +196,11 @@ fn update_pods(ctx: &mut Ctx, set_obj: &Object, set: &StatefulSet, revs: &Revisi
     // descendingOrdinal.
     condemned.sort_by_key(|o| std::cmp::Reverse(o.as_pod().map(ordinal).unwrap_or(-1)));
 
+    // The first unavailable pod: the replicas first, then the condemned from the lowest ordinal.
+    let unavailable = |p: &Pod| is_unavailable(p, min_ready, &now);
     let first_unhealthy: Option<String> =
-        replicas.iter().find(|s| !is_healthy(s.pod())).map(Slot::name).or_else(|| {
-            condemned.iter().rev().find(|o| o.as_pod().is_some_and(|p| !is_healthy(p))).map(|o| o.name().to_string())
+        replicas.iter().find(|s| unavailable(s.pod())).map(Slot::name).or_else(|| {
+            condemned.iter().rev().find(|o| o.as_pod().is_some_and(unavailable)).map(|o| o.name().to_string())
         });
 
     let recount = |status: &mut StatefulSetStatus, replicas: &[Slot], condemned: &[Rc<Object>]| {
@@ -308,8 +313,8 @@ fn update_pods(ctx: &mut Ctx, set_obj: &Object, set: &StatefulSet, revs: &Revisi
             status.current_replicas = Some(status.current_replicas.unwrap_or(0) - 1);
             return (status, r.err());
         }
-        if !is_healthy(p) {
-            ctx.note(format!("waiting for {} to be Running and Ready before updating the next ordinal", o.name()));
+        if is_unavailable(p, min_ready, &now) {
+            ctx.note(format!("waiting for {} to be available before updating the next ordinal", o.name()));
             return (status, None);
         }
     }
@@ -350,17 +355,6 @@ fn process_replica(
         let p = replicas[i].pod();
         if is_failed(p) || is_succeeded(p) {
             if !is_terminating(p) {
-                let (type_, reason, what) = if is_failed(p) {
-                    ("Warning", "RecreatingFailedPod", "failed")
-                } else {
-                    ("Normal", "RecreatingTerminatedPod", "terminated")
-                };
-                ctx.event(
-                    set_obj,
-                    type_,
-                    reason,
-                    format!("StatefulSet {}/{set_name} is recreating {what} Pod {name}", set_obj.namespace()),
-                );
                 let why = format!(
                     "deleting {name}: it is {} and is recreated with the same name and claims",
                     crate::api::pod::phase(p)
@@ -492,7 +486,9 @@ fn truncate_history(
             || pods.iter().filter_map(|o| o.as_pod()).any(|p| pod_revision(p) == name)
     };
     let history: Vec<&Rc<Object>> = revisions.iter().filter(|r| !live(r.name())).collect();
-    let limit = set.spec.revision_history_limit.unwrap_or(10).max(0) as usize;
+    let Ok(limit) = usize::try_from(set.spec.revision_history_limit.unwrap_or(10)) else {
+        return Ok(());
+    };
     if history.len() <= limit {
         return Ok(());
     }

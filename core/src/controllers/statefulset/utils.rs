@@ -234,9 +234,10 @@ pub fn is_running_and_available(p: &Pod, min_ready_seconds: i32, now: &Time) -> 
     pod::is_available(p, min_ready_seconds, now)
 }
 
-/// isHealthy: running, ready and not terminating.
-pub fn is_healthy(p: &Pod) -> bool {
-    is_running_and_ready(p) && !is_terminating(p)
+/// isUnavailable (1.33+, replacing isHealthy in the update): not available for
+/// minReadySeconds, or terminating.
+pub fn is_unavailable(p: &Pod, min_ready_seconds: i32, now: &Time) -> bool {
+    !is_running_and_available(p, min_ready_seconds, now) || is_terminating(p)
 }
 
 #[cfg(test)]
