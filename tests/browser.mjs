@@ -122,6 +122,23 @@ test('the examples menu loads a stuck rollout that plays out', async ({ page }) 
   assert.ok(pods.some((p) => p.ready === 'false'), 'the new pod is not ready');
 });
 
+test('the mysql example makes three ordered pods with three bound claims and their volumes', async ({ page }) => {
+  await open(page);
+  await page.selectOption('select[aria-label="Load an example"]', 'mysql');
+  await waitFor('3 ready pods', async () => (await readyPods(page)).length === 3, { timeout: 20000 });
+  const pods = (await nodes(page, 'Pod')).map((p) => p.name).sort();
+  assert.deepEqual(pods, ['mysql-0', 'mysql-1', 'mysql-2']);
+  await waitFor('3 bound claims', async () => (await nodes(page, 'PersistentVolumeClaim')).filter((c) => c.ready === 'true').length === 3);
+  const claims = (await nodes(page, 'PersistentVolumeClaim')).map((c) => c.name).sort();
+  assert.deepEqual(claims, ['data-mysql-0', 'data-mysql-1', 'data-mysql-2']);
+  const volumes = await nodes(page, 'PersistentVolume');
+  assert.equal(volumes.length, 3);
+  assert.ok(volumes.every((v) => v.name.startsWith('pvc-') && v.ready === 'true'), JSON.stringify(volumes));
+  assert.equal(await page.locator('path.edge.uses').count(), 3, 'each pod is linked to its claim');
+  assert.equal(await page.locator('path.edge.bound-to').count(), 3, 'each claim to its volume');
+  await page.screenshot({ path: `${ARTIFACTS}/mysql.png` });
+});
+
 test('time controls: pause, step and reset', async ({ page }) => {
   await open(page);
   await page.click('button.play');

@@ -46,6 +46,12 @@ pub const EXAMPLES: &[Example] = &[
             (90_000, include_str!("../../www/examples/rollback-v3.yaml")),
         ],
     },
+    Example {
+        id: "mysql",
+        title: "StatefulSet with claims (mysql)",
+        text: include_str!("../../www/examples/mysql.yaml"),
+        steps: &[],
+    },
 ];
 
 /// The example the page opens with.

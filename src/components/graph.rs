@@ -18,7 +18,6 @@ const NODE_H: f64 = 62.0;
 const COL_W: f64 = 270.0;
 const ROW_H: f64 = 74.0;
 const TOP: f64 = 36.0;
-const COLUMNS: [&str; 4] = ["Deployments", "ReplicaSets", "Pods", "Nodes"];
 
 /// Past this many pods, pods are drawn as small squares without text (a grid of
 /// `CHIPS_PER_LINE`), and without edges: cards and curves for every pod make each frame
@@ -49,8 +48,13 @@ fn chip(n: &GraphNode, compact: bool) -> bool {
     compact && n.kind == Kind::Pod
 }
 
-fn cell(n: &GraphNode, compact: bool) -> (f64, f64) {
-    let x = n.column as f64 * COL_W;
+/// Where a column is drawn: its place among the columns drawn.
+fn column_x(columns: &[usize], column: usize) -> f64 {
+    columns.iter().position(|c| *c == column).unwrap_or(column) as f64 * COL_W
+}
+
+fn cell(n: &GraphNode, compact: bool, columns: &[usize]) -> (f64, f64) {
+    let x = column_x(columns, n.column);
     if chip(n, compact) {
         (x + (n.row % CHIPS_PER_LINE) as f64 * CHIP, TOP + (n.row / CHIPS_PER_LINE) as f64 * CHIP)
     } else {
@@ -61,8 +65,9 @@ fn cell(n: &GraphNode, compact: bool) -> (f64, f64) {
 /// The view box that shows every node.
 fn fit(graph: &Graph) -> ViewBox {
     let compact = is_compact(graph);
-    let cols = graph.nodes.iter().map(|n| n.column).max().unwrap_or(3).max(3);
-    let bottom = graph.nodes.iter().map(|n| cell(n, compact).1 + NODE_H).fold(TOP + 3.0 * ROW_H, f64::max);
+    let columns = kubeloop::graph::drawn_columns(graph);
+    let cols = columns.len().saturating_sub(1);
+    let bottom = graph.nodes.iter().map(|n| cell(n, compact, &columns).1 + NODE_H).fold(TOP + 3.0 * ROW_H, f64::max);
     let pad = 16.0;
     ViewBox { x: -pad, y: -pad, w: cols as f64 * COL_W + NODE_W + 2.0 * pad, h: bottom + 2.0 * pad }
 }
@@ -247,8 +252,9 @@ pub fn graph_view(props: &GraphProps) -> Html {
     let graph = &props.graph;
     let compact = is_compact(graph);
     // Edges between cards only: in compact mode the pod squares have none.
+    let columns = kubeloop::graph::drawn_columns(graph);
     let positions: HashMap<&str, (f64, f64)> =
-        graph.nodes.iter().filter(|n| !chip(n, compact)).map(|n| (n.id.as_str(), cell(n, compact))).collect();
+        graph.nodes.iter().filter(|n| !chip(n, compact)).map(|n| (n.id.as_str(), cell(n, compact, &columns))).collect();
     let edges = graph.edges.iter().filter_map(|e| {
         let (a, b) = (positions.get(e.from.as_str())?, positions.get(e.to.as_str())?);
         let (x1, y1, x2, y2) = (a.0 + NODE_W, a.1 + NODE_H / 2.0, b.0, b.1 + NODE_H / 2.0);
@@ -257,12 +263,16 @@ pub fn graph_view(props: &GraphProps) -> Html {
         let class = match e.kind {
             EdgeKind::Owns => "edge owns",
             EdgeKind::RunsOn => "edge runs-on",
+            EdgeKind::Uses => "edge uses",
+            EdgeKind::BoundTo => "edge bound-to",
         };
         Some(html! { <path key={format!("{}>{}", e.from, e.to)} class={class} d={d} /> })
     });
-    let nodes = graph.nodes.iter().map(|n| node(n, props.selected.as_deref() == Some(n.id.as_str()), compact));
-    let headers = COLUMNS.iter().enumerate().map(|(i, title)| {
-        html! { <text class="col-title" x={format!("{:.0}", i as f64 * COL_W + 4.0)} y="16">{*title}</text> }
+    let nodes =
+        graph.nodes.iter().map(|n| node(n, props.selected.as_deref() == Some(n.id.as_str()), compact, &columns));
+    let headers = columns.iter().enumerate().map(|(i, c)| {
+        let title = kubeloop::graph::COLUMN_TITLES.get(*c).copied().unwrap_or("");
+        html! { <text class="col-title" x={format!("{:.0}", i as f64 * COL_W + 4.0)} y="16">{title}</text> }
     });
 
     html! {
@@ -287,8 +297,8 @@ pub fn graph_view(props: &GraphProps) -> Html {
     }
 }
 
-fn node(n: &GraphNode, selected: bool, compact: bool) -> Html {
-    let (x, y) = cell(n, compact);
+fn node(n: &GraphNode, selected: bool, compact: bool, columns: &[usize]) -> Html {
+    let (x, y) = cell(n, compact, columns);
     let kind = n.kind.name();
     let tone = tone(n);
     let class = classes!(
@@ -355,14 +365,15 @@ fn tone(n: &GraphNode) -> &'static str {
     }
     match n.status.as_deref() {
         Some("Running") if n.ready == Some(true) => "tone-ok",
-        Some("Ready") => "tone-ok",
-        Some("Completed") => "tone-done",
+        Some("Ready" | "Bound") => "tone-ok",
+        Some("Completed" | "Released") => "tone-done",
         Some(s)
             if s.contains("Err")
                 || s.contains("BackOff")
                 || s.starts_with("Error")
                 || s == "NotReady"
-                || s == "Failed" =>
+                || s == "Failed"
+                || s == "Lost" =>
         {
             "tone-bad"
         }

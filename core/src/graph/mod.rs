@@ -46,6 +46,23 @@ pub enum EdgeKind {
     Owns,
     /// A pod bound to a node.
     RunsOn,
+    /// A pod's volume naming a claim.
+    Uses,
+    /// A claim bound to its volume.
+    BoundTo,
+}
+
+/// The columns' titles, by column: a kind module's `GraphPlace` picks one.
+pub const COLUMN_TITLES: [&str; 6] = ["Workloads", "ReplicaSets", "Pods", "Claims", "Volumes", "Nodes"];
+
+/// The columns drawn, in order: workloads, ReplicaSets, pods and nodes always, claims
+/// and volumes once there are any (so a graph without storage keeps its four columns).
+pub fn drawn_columns(graph: &Graph) -> Vec<usize> {
+    let mut cols = vec![0, 1, 2, 5];
+    cols.extend(graph.nodes.iter().map(|n| n.column));
+    cols.sort_unstable();
+    cols.dedup();
+    cols
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]

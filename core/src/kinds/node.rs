@@ -21,7 +21,7 @@ impl KindDef for Node {
     const NAMESPACED: bool = false;
     const STATUS_SUBRESOURCE: bool = true;
     const GENERATION: bool = false;
-    const GRAPH: Option<GraphPlace> = Some(GraphPlace { column: 3, badge: "NODE" });
+    const GRAPH: Option<GraphPlace> = Some(GraphPlace { column: 5, badge: "NODE" });
     const DEPRECATED: Option<&'static str> = None;
     crate::plain_deletion!();
 

@@ -1,7 +1,7 @@
 //! PersistentVolume (v1): SetDefaults_PersistentVolume, kubectl's printPersistentVolume;
 //! status is the binder's.
 
-use super::{Allocators, DecodeError, GraphPlace, KindDef, View};
+use super::{Allocators, DecodeError, GraphLook, GraphPlace, KindDef, View};
 use crate::kubectl::describe::{generic, Writer};
 use crate::validation::field::FieldError;
 pub use k8s_openapi::api::core::v1::PersistentVolume;
@@ -13,7 +13,7 @@ impl KindDef for PersistentVolume {
     const NAMESPACED: bool = false;
     const STATUS_SUBRESOURCE: bool = true;
     const GENERATION: bool = false;
-    const GRAPH: Option<GraphPlace> = None;
+    const GRAPH: Option<GraphPlace> = Some(GraphPlace { column: 4, badge: "PV" });
     const DEPRECATED: Option<&'static str> = None;
     crate::plain_deletion!();
 
@@ -99,5 +99,19 @@ impl KindDef for PersistentVolume {
         generic(v, &self.metadata, w);
     }
 
-    crate::not_drawn!();
+    fn graph(&self, _v: &View) -> GraphLook {
+        let spec = self.spec.clone().unwrap_or_default();
+        let size = spec.capacity.as_ref().and_then(|c| c.get("storage")).map(|q| q.0.clone()).unwrap_or_default();
+        let zone = spec
+            .node_affinity
+            .as_ref()
+            .and_then(|a| a.required.as_ref())
+            .and_then(|r| r.node_selector_terms.first())
+            .and_then(|t| t.match_expressions.as_ref()?.iter().find(|e| e.key == "topology.kubernetes.io/zone"))
+            .and_then(|e| e.values.as_ref()?.first().cloned());
+        let phase = self.status.as_ref().and_then(|s| s.phase.clone()).unwrap_or_default();
+        let mut details = vec![size];
+        details.extend(zone);
+        GraphLook { details, status: Some(phase.clone()), ready: Some(phase == "Bound"), ..Default::default() }
+    }
 }

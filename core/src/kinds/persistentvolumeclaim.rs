@@ -1,7 +1,8 @@
 //! PersistentVolumeClaim (v1): SetDefaults_PersistentVolumeClaim, the DefaultStorageClass
 //! admission plugin, kubectl's printPersistentVolumeClaim and describe; status is the binder's.
 
-use super::{Allocators, DecodeError, GraphPlace, KindDef, View};
+use super::{Allocators, DecodeError, GraphLook, GraphPlace, KindDef, View};
+use crate::graph::EdgeKind;
 use crate::kubectl::describe::{events, map_lines, Writer};
 use crate::validation::field::FieldError;
 pub use k8s_openapi::api::core::v1::PersistentVolumeClaim;
@@ -13,7 +14,7 @@ impl KindDef for PersistentVolumeClaim {
     const NAMESPACED: bool = true;
     const STATUS_SUBRESOURCE: bool = true;
     const GENERATION: bool = false;
-    const GRAPH: Option<GraphPlace> = None;
+    const GRAPH: Option<GraphPlace> = Some(GraphPlace { column: 3, badge: "PVC" });
     const DEPRECATED: Option<&'static str> = None;
     crate::plain_deletion!();
 
@@ -140,7 +141,29 @@ impl KindDef for PersistentVolumeClaim {
         events(v, &self.metadata, w);
     }
 
-    crate::not_drawn!();
+    fn graph(&self, _v: &View) -> GraphLook {
+        let spec = self.spec.clone().unwrap_or_default();
+        let size = spec
+            .resources
+            .as_ref()
+            .and_then(|r| r.requests.as_ref())
+            .and_then(|r| r.get("storage"))
+            .map(|q| q.0.clone())
+            .unwrap_or_default();
+        let class = spec.storage_class_name.clone().unwrap_or_default();
+        let phase = self.status.as_ref().and_then(|s| s.phase.clone()).unwrap_or_else(|| "Pending".into());
+        let volume = spec.volume_name.clone().filter(|v| !v.is_empty());
+        GraphLook {
+            details: vec![if class.is_empty() { size } else { format!("{size} {class}") }],
+            status: Some(phase.clone()),
+            ready: Some(phase == "Bound"),
+            links: volume
+                .map(|v| (crate::api::ObjKey::new(super::Kind::PersistentVolume, "", &v), EdgeKind::BoundTo))
+                .into_iter()
+                .collect(),
+            ..Default::default()
+        }
+    }
 }
 
 /// GetAccessModesAsString: RWO, ROX, RWX, RWOP, comma-separated.

@@ -323,10 +323,14 @@ impl KindDef for Pod {
             status: Some(status),
             phase: Some(self.status.as_ref().and_then(|s| s.phase.clone()).unwrap_or_else(|| "Pending".into())),
             ready: Some(crate::api::pod::is_ready(self)),
-            links: if node.is_empty() {
-                Vec::new()
-            } else {
-                vec![(ObjKey::new(super::Kind::Node, "", node), EdgeKind::RunsOn)]
+            links: {
+                let ns = self.metadata.namespace.as_deref().unwrap_or("");
+                let claims = self.spec.as_ref().and_then(|s| s.volumes.as_ref()).into_iter().flatten();
+                let claims = claims
+                    .filter_map(|v| v.persistent_volume_claim.as_ref())
+                    .map(|c| (ObjKey::new(super::Kind::PersistentVolumeClaim, ns, &c.claim_name), EdgeKind::Uses));
+                let on = (!node.is_empty()).then(|| (ObjKey::new(super::Kind::Node, "", node), EdgeKind::RunsOn));
+                claims.chain(on).collect()
             },
             history: false,
         }

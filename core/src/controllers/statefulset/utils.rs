@@ -197,7 +197,8 @@ pub fn apply_revision(set: &StatefulSet, data: Option<&Value>) -> StatefulSet {
     let template = data.and_then(|d| d.get("spec")).and_then(|s| s.get("template")).cloned();
     if let Some(Value::Object(mut t)) = template {
         t.remove("$patch");
-        if let Ok(parsed) = serde_json::from_value::<PodTemplateSpec>(Value::Object(t)) {
+        // Decoded from a borrowed Value, as manifests are: one decoder in the bundle.
+        if let Ok(parsed) = <PodTemplateSpec as serde::Deserialize>::deserialize(&Value::Object(t)) {
             out.spec.template = parsed;
         }
     }
