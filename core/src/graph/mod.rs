@@ -55,10 +55,11 @@ pub enum EdgeKind {
 /// The columns' titles, by column: a kind module's `GraphPlace` picks one.
 pub const COLUMN_TITLES: [&str; 6] = ["Workloads", "ReplicaSets", "Pods", "Claims", "Volumes", "Nodes"];
 
-/// The columns drawn, in order: workloads, ReplicaSets, pods and nodes always, claims
-/// and volumes once there are any (so a graph without storage keeps its four columns).
+/// The columns drawn, in order: workloads, pods and nodes always, ReplicaSets, claims
+/// and volumes once there are any (a Deployment's graph keeps its four columns, a
+/// StatefulSet's has no empty ReplicaSet column).
 pub fn drawn_columns(graph: &Graph) -> Vec<usize> {
-    let mut cols = vec![0, 1, 2, 5];
+    let mut cols = vec![0, 2, 5];
     cols.extend(graph.nodes.iter().map(|n| n.column));
     cols.sort_unstable();
     cols.dedup();
