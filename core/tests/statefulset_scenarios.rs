@@ -231,3 +231,36 @@ fn retention_delete_on_scale_down_gives_the_claim_to_its_pod_and_on_delete_to_th
     let (engine, _) = run(&format!("{}settle\nkubectl delete sts mysql\nsettle\n", apply(&mysql(2, ""))));
     assert_eq!(claims(&engine), ["data-mysql-0", "data-mysql-1"]);
 }
+
+/// ValidateStatefulSetSpec and ValidateStatefulSetUpdate, with upstream's messages and paths.
+#[test]
+fn statefulset_validation_speaks_like_the_api_server() {
+    let cases: &[(&str, &str, &str)] = &[
+        ("  replicas: 3\n", "  replicas: 3\n  podManagementPolicy: Sometimes\n", "spec.podManagementPolicy: Invalid value: \"Sometimes\": must be 'OrderedReady' or 'Parallel'"),
+        ("  replicas: 3\n", "  replicas: 3\n  updateStrategy: {type: RollingUpdate, rollingUpdate: {partition: -1}}\n", "spec.updateStrategy.rollingUpdate.partition: Invalid value: -1: must be greater than or equal to 0"),
+        ("  replicas: 3\n", "  replicas: 3\n  updateStrategy: {type: OnDelete, rollingUpdate: {partition: 1}}\n", "spec.updateStrategy.rollingUpdate: Invalid value: {\"partition\":1}: only allowed for updateStrategy 'RollingUpdate'"),
+        ("  replicas: 3\n", "  replicas: 3\n  persistentVolumeClaimRetentionPolicy: {whenScaled: Keep}\n", "spec.persistentVolumeClaimRetentionPolicy.whenScaled: Unsupported value: \"Keep\": supported values: \"Delete\", \"Retain\""),
+        ("  replicas: 3\n", "  replicas: -1\n", "spec.replicas: Invalid value: -1: must be greater than or equal to 0"),
+        ("  replicas: 3\n", "  replicas: 3\n  ordinals: {start: -2}\n", "spec.ordinals.start: Invalid value: -2: must be greater than or equal to 0"),
+        ("    spec:\n      containers:", "    spec:\n      restartPolicy: Never\n      containers:", "spec.template.spec.restartPolicy: Unsupported value: \"Never\": supported values: \"Always\""),
+        ("    spec:\n      containers:", "    spec:\n      activeDeadlineSeconds: 10\n      containers:", "spec.template.spec.activeDeadlineSeconds: Forbidden: activeDeadlineSeconds in StatefulSet is not Supported"),
+        ("  name: mysql\nspec:\n  serviceName", "  name: my.db\nspec:\n  serviceName", "metadata.name: Invalid value: \"my.db\": must not contain dots"),
+        ("      labels:\n        app: mysql\n    spec:", "      labels:\n        app: other\n    spec:", "spec.template.metadata.labels: Invalid value: {\"app\":\"other\"}: `selector` does not match template `labels`"),
+    ];
+    for (from, to, want) in cases {
+        let manifest = MYSQL.replacen(from, to, 1);
+        assert_ne!(manifest, MYSQL, "{from:?} is in the example");
+        let (_, out) = run(&apply(&manifest));
+        assert!(out.contains("is invalid") && out.contains(want), "want {want:?} in\n{out}");
+    }
+    // Only some fields may change.
+    let renamed = MYSQL.replace("  serviceName: mysql\n", "  serviceName: db\n");
+    let (_, out) = run(&format!("{}{}", apply(MYSQL), apply(&renamed)));
+    assert!(
+        out.contains("spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"),
+        "{out}"
+    );
+    let scaled = MYSQL.replace("  replicas: 3\n", "  replicas: 5\n");
+    let (_, out) = run(&format!("{}{}", apply(MYSQL), apply(&scaled)));
+    assert!(out.contains("statefulset.apps/mysql configured"), "{out}");
+}
