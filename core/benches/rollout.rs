@@ -106,9 +106,43 @@ fn bench(replicas: usize) -> (f64, f64) {
     (deploy, rollout)
 }
 
+/// A Parallel StatefulSet of `replicas` pods with one claim each (a WaitForFirstConsumer
+/// class), on the nodes the Deployment of that size gets: (create s, rollout s).
+fn bench_statefulset(replicas: usize) -> (f64, f64) {
+    let node_count = (replicas * 12).div_ceil(1000) + 1;
+    let mut engine = new_cluster(parse_rfc3339("2026-01-01T00:00:00Z").unwrap(), 1);
+    engine.store.limits.max_trace = 0;
+    let sts = format!(
+        "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {{name: gp3}}\nprovisioner: ebs.csi.aws.com\nvolumeBindingMode: WaitForFirstConsumer\n---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  replicas: {replicas}\n  podManagementPolicy: Parallel\n  serviceName: db\n  selector:\n    matchLabels: {{app: db}}\n  template:\n    metadata:\n      labels: {{app: db}}\n    spec:\n      containers:\n      - name: db\n        image: mysql:8.0\n  volumeClaimTemplates:\n  - metadata: {{name: data}}\n    spec:\n      accessModes: [ReadWriteOnce]\n      storageClassName: gp3\n      resources: {{requests: {{storage: 10Gi}}}}\n"
+    );
+    let run = |engine: &mut kubeloop::sim::engine::Engine, text: &str| {
+        let lines = script::parse(text).expect("bench script parses");
+        script::run(engine, &lines, &|_| Err("no files".into()), &mut |l, out| {
+            assert!(out.stderr.is_empty(), "{}: {}", l.text, out.stderr);
+        });
+    };
+    let t0 = Instant::now();
+    run(&mut engine, &format!("kubectl apply -f - <<EOF\n{}{sts}EOF\nsettle\n", nodes(node_count)));
+    let create = t0.elapsed().as_secs_f64();
+    let t1 = Instant::now();
+    run(&mut engine, "kubectl set image statefulset/db db=mysql:8.4\nsettle\n");
+    let rollout = t1.elapsed().as_secs_f64();
+    println!(
+        "{replicas:>6}-replica Parallel StatefulSet with a claim each: create {:>8.1} ms, rollout {:>8.1} ms",
+        create * 1000.0,
+        rollout * 1000.0
+    );
+    std::mem::forget(engine);
+    (create, rollout)
+}
+
 fn main() {
     // `cargo bench` passes --bench; `cargo test --benches` passes nothing and gets a smoke run.
     let full = std::env::args().any(|a| a == "--bench");
+    if let Ok(n) = std::env::var("KUBELOOP_BENCH_STS") {
+        bench_statefulset(n.parse().expect("a size"));
+        return;
+    }
     if let Ok(one) = std::env::var("KUBELOOP_BENCH_ONE") {
         // A child run: the calibration, one size, then its peak memory.
         let n: usize = one.parse().expect("a size");
@@ -154,6 +188,27 @@ fn main() {
             println!("{n:>6} replicas, best of {runs}: deploy {best_deploy:>8.1} ms, rollout {best_rollout:>8.1} ms");
         }
         figures.push((n, best_deploy, best_rollout, best_calibration));
+    }
+    // The StatefulSet figure beside the Deployment of the first size (the storage issue's
+    // target: at most 2x the Deployment's).
+    if let Some(&(n, deploy, rollout, _)) = figures.first() {
+        let exe = std::env::current_exe().expect("the bench binary");
+        let out = std::process::Command::new(exe).env("KUBELOOP_BENCH_STS", n.to_string()).output().expect("child run");
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        print!("{text}");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let ms = |label: &str| -> f64 {
+            text.split(label)
+                .nth(1)
+                .and_then(|r| r.trim().split(' ').next())
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0.0)
+        };
+        println!(
+            "{n}-replica StatefulSet against the Deployment: create {:.1}x, rollout {:.1}x (the goal: at most 2.0x)",
+            ms("create") / deploy.max(0.001),
+            ms("rollout") / rollout.max(0.001)
+        );
     }
     for w in figures.windows(2) {
         let ((a, da, ra, ca), (b, db, rb, cb)) = (w[0], w[1]);

@@ -196,13 +196,19 @@ impl Scheduler {
     }
 
     fn assume(&mut self, p: &Pod) {
+        self.assume_on(p, pod::node_name(p));
+    }
+
+    /// AssumePod: the cache counts the pod on `node` (its own, or the one chosen for it
+    /// while its volumes are made), so the next pod sees the node as fuller.
+    fn assume_on(&mut self, p: &Pod, node: &str) {
         let uid = p.metadata.uid.as_deref().unwrap_or_default();
         if self.placed.contains_key(uid) {
             return;
         }
         let (cpu, memory) = pod_requests(p);
         let owner = owner_uid(p).to_string();
-        let slot = self.slot(pod::node_name(p));
+        let slot = self.slot(node);
         let u = &mut self.usage[slot];
         u.cpu_milli += cpu;
         u.memory_milli += memory;
@@ -259,14 +265,15 @@ impl Controller for Scheduler {
             Kind::Pod => {
                 let Some(p) = ev.object.as_pod() else { return };
                 let uid = p.metadata.uid.as_deref().unwrap_or("");
-                let gone = ev.kind == WatchType::Deleted || !counts(p);
+                let waiting = pod::node_name(p).is_empty() && self.awaiting_volumes.contains(&ev.object.key());
+                let gone = ev.kind == WatchType::Deleted || !(counts(p) || waiting && pod::is_active(p));
                 if gone {
                     let freed = self.placed.contains_key(uid);
                     self.forget(uid);
                     if freed {
                         self.retry(out, false);
                     }
-                } else {
+                } else if !waiting {
                     self.assume(p);
                 }
                 if ev.kind == WatchType::Deleted {
@@ -374,8 +381,12 @@ impl Controller for Scheduler {
         };
         self.unschedulable.remove(key);
         let chosen = nodes[chosen].obj.name().to_string();
+        // A pod assumed on a node while its volumes were made is counted again where it binds.
+        self.forget(p.metadata.uid.as_deref().unwrap_or_default());
         if !needs.waiting.is_empty() {
-            // PreBind: the claims are provisioned for this node first; the pod binds after.
+            // PreBind: the claims are provisioned for this node first; the pod binds after,
+            // assumed on the node meanwhile.
+            self.assume_on(p, &chosen);
             self.awaiting_volumes.insert(key.clone());
             return super::volume_binding::select_node(ctx, &needs, &chosen, &key.name);
         }

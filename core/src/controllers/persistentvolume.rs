@@ -47,12 +47,18 @@ impl Controller for PersistentVolumeController {
             }
             Kind::PersistentVolume => {
                 out.push(key_of(&ev.object));
-                // A volume's change may let its claim, or any waiting claim, bind.
-                if let Some(r) = ev.object.as_pv().and_then(|v| v.spec.as_ref()).and_then(|s| s.claim_ref.as_ref()) {
-                    let (ns, name) = (r.namespace.as_deref().unwrap_or(""), r.name.as_deref().unwrap_or(""));
-                    out.push(ObjKey::new(Kind::PersistentVolumeClaim, ns, name));
+                let claim_ref = ev.object.as_pv().and_then(|v| v.spec.as_ref()).and_then(|s| s.claim_ref.as_ref());
+                match claim_ref {
+                    // A volume made or bound for a claim concerns that claim.
+                    Some(r) => {
+                        let (ns, name) = (r.namespace.as_deref().unwrap_or(""), r.name.as_deref().unwrap_or(""));
+                        out.push(ObjKey::new(Kind::PersistentVolumeClaim, ns, name));
+                    }
+                    // A free volume may suit any claim still waiting (upstream finds it on
+                    // its periodic resync).
+                    None if ev.kind != crate::store::WatchType::Deleted => out.extend(unbound_claims(store)),
+                    None => {}
                 }
-                out.extend(unbound_claims(store));
             }
             // A new class may let waiting claims provision.
             Kind::StorageClass => out.extend(unbound_claims(store)),
@@ -136,14 +142,16 @@ fn bound_to(v: &PersistentVolume, claim: &Object) -> bool {
 /// to the claim, else the smallest Available one of the claim's class with every access
 /// mode asked for, room enough, the same volumeMode and labels the selector matches.
 fn best_match(store: &Store, claim_obj: &Object, claim: &PersistentVolumeClaim, delay: bool) -> Option<Rc<Object>> {
-    let spec = claim.spec.clone().unwrap_or_default();
+    let no_spec = Default::default();
+    let spec: &k8s_openapi::api::core::v1::PersistentVolumeClaimSpec = claim.spec.as_ref().unwrap_or(&no_spec);
     let want = requested(claim);
-    let modes = spec.access_modes.clone().unwrap_or_default();
+    let modes: &[String] = spec.access_modes.as_deref().unwrap_or(&[]);
     let selector = spec.selector.as_ref().and_then(|s| crate::api::selector::Selector::from_label_selector(s).ok());
     let mut best: Option<(i128, Rc<Object>)> = None;
+    let no_spec = Default::default();
     for o in store.list(Kind::PersistentVolume, None) {
         let Some(v) = o.as_pv() else { continue };
-        let vs = v.spec.clone().unwrap_or_default();
+        let vs: &k8s_openapi::api::core::v1::PersistentVolumeSpec = v.spec.as_ref().unwrap_or(&no_spec);
         let size = capacity(v);
         let has_modes = modes.iter().all(|m| vs.access_modes.iter().flatten().any(|x| x == m));
         if size < want || !has_modes || vs.volume_mode != spec.volume_mode || o.is_deleting() {

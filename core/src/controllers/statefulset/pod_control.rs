@@ -224,8 +224,7 @@ pub fn update_claims_for_retention(
 ) -> Result<(), String> {
     let pod_name = pod.metadata.name.clone().unwrap_or_default();
     let Some(pod_uid) = pod.metadata.uid.clone() else { return Ok(()) };
-    for (_, claim) in claims_for(set, ordinal(pod)) {
-        let name = claim.metadata.name.clone().unwrap_or_default();
+    for name in claim_names(set, ordinal(pod)) {
         let Some(live) = ctx.store.get_named(Kind::PersistentVolumeClaim, set_obj.namespace(), &name).cloned() else {
             continue;
         };
@@ -269,9 +268,8 @@ pub fn update_claims_for_retention(
 /// ClaimsMatchRetentionPolicy: every existing claim carries the owners its policy asks for.
 pub fn claims_match_retention(ctx: &Ctx, set_obj: &Object, set: &StatefulSet, pod: &Pod) -> bool {
     let Some(pod_uid) = pod.metadata.uid.as_deref() else { return true };
-    claims_for(set, ordinal(pod)).iter().all(|(_, claim)| {
-        let name = claim.metadata.name.as_deref().unwrap_or("");
-        let Some(live) = ctx.store.get_named(Kind::PersistentVolumeClaim, set_obj.namespace(), name) else {
+    claim_names(set, ordinal(pod)).all(|name| {
+        let Some(live) = ctx.store.get_named(Kind::PersistentVolumeClaim, set_obj.namespace(), &name) else {
             return true;
         };
         let refs = live.meta().owner_references.clone().unwrap_or_default();
@@ -288,8 +286,7 @@ pub fn claim_is_stale(ctx: &Ctx, set_obj: &Object, set: &StatefulSet, pod: &Pod)
     }
     let pod_name = pod.metadata.name.as_deref().unwrap_or("");
     let pod_uid = pod.metadata.uid.as_deref().unwrap_or("");
-    claims_for(set, ordinal(pod)).into_iter().find_map(|(_, claim)| {
-        let name = claim.metadata.name.clone().unwrap_or_default();
+    claim_names(set, ordinal(pod)).find_map(|name| {
         let live = ctx.store.get_named(Kind::PersistentVolumeClaim, set_obj.namespace(), &name)?;
         let stale = live
             .meta()

@@ -65,13 +65,20 @@ pub fn is_member_of(set: &StatefulSet, o: &Object) -> bool {
     parent_and_ordinal(o.name()).0 == set.metadata.name.as_deref().unwrap_or("")
 }
 
+/// `digits` is how `ord` prints (no sign, no leading zeros): `<parent>-<digits>` is then
+/// the name getPodName gives, compared without building it.
+fn canonical(name: &str, ord: i64) -> bool {
+    let digits = name.rsplit_once('-').map_or("", |(_, d)| d);
+    ord >= 0 && (digits == "0" || !digits.starts_with('0'))
+}
+
 /// identityMatches.
 pub fn identity_matches(set: &StatefulSet, p: &Pod) -> bool {
     let name = p.metadata.name.as_deref().unwrap_or("");
     let (parent, ord) = parent_and_ordinal(name);
     ord >= 0
         && parent == set.metadata.name.as_deref().unwrap_or("")
-        && name == pod_name(set, ord)
+        && canonical(name, ord)
         && p.metadata.namespace == set.metadata.namespace
         && p.metadata.labels.as_ref().and_then(|l| l.get(POD_NAME_LABEL)).map(String::as_str) == Some(name)
 }
@@ -93,6 +100,11 @@ pub fn storage_matches(set: &StatefulSet, p: &Pod) -> bool {
             .map(|c| c.claim_name.as_str())
             == Some(claim_name(set, claim, ord).as_str())
     })
+}
+
+/// The names of this ordinal's claims, without building the claims.
+pub fn claim_names(set: &StatefulSet, ord: i64) -> impl Iterator<Item = String> + '_ {
+    set.spec.volume_claim_templates.iter().flatten().map(move |t| claim_name(set, t, ord))
 }
 
 /// getPersistentVolumeClaims: this ordinal's claims, in template order, labelled with
