@@ -151,3 +151,19 @@ fn reclaim_delete_removes_a_released_volume_and_retain_keeps_it() {
     assert_eq!(phase(&engine, Kind::PersistentVolume, "", &pv), "Released");
     assert!(out.contains("Retain           Released   default/data"), "{out}");
 }
+
+#[test]
+fn a_burst_of_pods_waiting_for_their_volumes_spreads_over_the_nodes() {
+    // Each pod is assumed on the node chosen for its claims, so the next pod of the burst
+    // sees that node fuller: the volumes, and so the pods, spread over the zones.
+    let parallel = MYSQL.replace("  replicas: 3\n", "  replicas: 30\n  podManagementPolicy: Parallel\n");
+    let (engine, _) = run(&format!("{}settle\n", apply(&parallel)));
+    let mut per_node = std::collections::BTreeMap::<String, usize>::new();
+    for o in engine.store.list(Kind::Pod, Some("default")) {
+        let node = o.to_json()["spec"]["nodeName"].as_str().unwrap_or("").to_string();
+        *per_node.entry(node).or_default() += 1;
+    }
+    assert_eq!(per_node.values().sum::<usize>(), 30);
+    assert_eq!(per_node.len(), 3, "{per_node:?}");
+    assert!(per_node.values().all(|n| *n == 10), "{per_node:?}");
+}
