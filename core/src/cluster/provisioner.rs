@@ -106,13 +106,7 @@ fn provision(ctx: &mut Ctx, obj: &Object) -> Result<(), String> {
         let used = provisioned(ctx.store, &class_name);
         if used + want > total {
             let left = binary_quantity((total - used).max(0) / 1000);
-            let asked = spec
-                .resources
-                .as_ref()
-                .and_then(|r| r.requests.as_ref())
-                .and_then(|r| r.get("storage"))
-                .map(|q| q.0.clone())
-                .unwrap_or_default();
+            let asked = crate::kinds::persistentvolumeclaim::requested_storage(Some(&spec)).unwrap_or_default();
             let message = format!(
                 "failed to provision volume with StorageClass {class_name:?}: rpc error: code = ResourceExhausted desc = insufficient capacity: {asked} requested, {left} of {cap} left ({CAPACITY_KNOB})"
             );

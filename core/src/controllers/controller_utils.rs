@@ -24,6 +24,28 @@ pub fn controllers_selecting(
     }
 }
 
+/// addPod/updatePod/deletePod of a workload controller: the `kind` controllers named by
+/// the controller references of the pod's old and new copies, and for an orphan every
+/// `kind` object whose selector matches it (from `out`'s old length on: the caller may
+/// drop caches for those).
+pub fn pod_event_keys(
+    ev: &crate::store::WatchEvent,
+    store: &crate::store::Store,
+    kind: crate::api::Kind,
+    out: &mut Vec<crate::api::ObjKey>,
+) -> usize {
+    for o in std::iter::once(&ev.object).chain(ev.old.iter()) {
+        if let Some(r) = o.controller_ref().filter(|r| r.kind == kind.name()) {
+            out.push(crate::api::ObjKey::new(kind, o.namespace(), &r.name));
+        }
+    }
+    let from = out.len();
+    if ev.object.controller_ref().is_none() && ev.kind != crate::store::WatchType::Deleted {
+        controllers_selecting(store, kind, &ev.object, out);
+    }
+    from
+}
+
 /// A workload's parsed spec.selector: the API server's, parsed once when the object was
 /// written; an unparsable one gives the parser's error.
 pub fn selector_of(

@@ -102,13 +102,7 @@ pub fn class<'a>(store: &'a Store, name: &str) -> Option<&'a StorageClass> {
 
 /// The claim's requested storage, in milli-bytes.
 pub fn requested(c: &PersistentVolumeClaim) -> i128 {
-    c.spec
-        .as_ref()
-        .and_then(|s| s.resources.as_ref())
-        .and_then(|r| r.requests.as_ref())
-        .and_then(|r| r.get("storage"))
-        .and_then(|q| parse_milli(&q.0))
-        .unwrap_or(0)
+    crate::kinds::persistentvolumeclaim::requested_storage(c.spec.as_ref()).and_then(parse_milli).unwrap_or(0)
 }
 
 pub fn capacity(v: &PersistentVolume) -> i128 {

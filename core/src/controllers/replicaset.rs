@@ -160,19 +160,10 @@ impl Controller for ReplicaSetController {
             }
             Kind::Pod => {
                 self.follow(ev, store);
-                for o in std::iter::once(&ev.object).chain(ev.old.iter()) {
-                    if let Some(r) = o.controller_ref().filter(|r| r.kind == "ReplicaSet") {
-                        out.push(ObjKey::new(Kind::ReplicaSet, o.namespace(), &r.name));
-                    }
-                }
                 // An orphan wakes every ReplicaSet whose selector matches it (addPod).
-                let o = &ev.object;
-                if o.controller_ref().is_none() && ev.kind != crate::store::WatchType::Deleted {
-                    let from = out.len();
-                    super::controller_utils::controllers_selecting(store, Kind::ReplicaSet, o, out);
-                    for k in &out[from..] {
-                        self.tallies.remove(k);
-                    }
+                let from = super::controller_utils::pod_event_keys(ev, store, Kind::ReplicaSet, out);
+                for k in &out[from..] {
+                    self.tallies.remove(k);
                 }
             }
             _ => {}

@@ -143,13 +143,7 @@ impl KindDef for PersistentVolumeClaim {
 
     fn graph(&self, _v: &View) -> GraphLook {
         let spec = self.spec.clone().unwrap_or_default();
-        let size = spec
-            .resources
-            .as_ref()
-            .and_then(|r| r.requests.as_ref())
-            .and_then(|r| r.get("storage"))
-            .map(|q| q.0.clone())
-            .unwrap_or_default();
+        let size = requested_storage(Some(&spec)).unwrap_or_default().to_string();
         let class = spec.storage_class_name.clone().unwrap_or_default();
         let phase = self.status.as_ref().and_then(|s| s.phase.clone()).unwrap_or_else(|| "Pending".into());
         let volume = spec.volume_name.clone().filter(|v| !v.is_empty());
@@ -179,4 +173,9 @@ pub fn access_modes(modes: &[String]) -> String {
         })
         .collect::<Vec<_>>()
         .join(",")
+}
+
+/// The storage a claim spec asks for (`resources.requests.storage`), as written.
+pub fn requested_storage(spec: Option<&k8s_openapi::api::core::v1::PersistentVolumeClaimSpec>) -> Option<&str> {
+    spec?.resources.as_ref()?.requests.as_ref()?.get("storage").map(|q| q.0.as_str())
 }

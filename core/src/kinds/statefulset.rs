@@ -187,13 +187,7 @@ impl KindDef for StatefulSet {
                     w.line(1, format!("StorageClass:\t{}", spec.storage_class_name.clone().unwrap_or_default()));
                     map_lines(w, 1, "Labels", c.metadata.labels.as_ref(), "=", &[]);
                     map_lines(w, 1, "Annotations", c.metadata.annotations.as_ref(), ": ", &[]);
-                    let capacity = spec
-                        .resources
-                        .as_ref()
-                        .and_then(|r| r.requests.as_ref())
-                        .and_then(|r| r.get("storage"))
-                        .map(|q| q.0.clone())
-                        .unwrap_or_else(|| "0".into());
+                    let capacity = super::persistentvolumeclaim::requested_storage(Some(&spec)).unwrap_or("0");
                     w.line(1, format!("Capacity:\t{capacity}"));
                     w.line(1, format!("Access Modes:\t{}", spec.access_modes.clone().unwrap_or_default().join(", ")));
                 }

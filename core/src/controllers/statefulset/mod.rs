@@ -8,7 +8,7 @@ pub mod utils;
 
 use crate::api::{Kind, ObjKey, Object};
 use crate::sim::controller::{key_of, Controller, Ctx};
-use crate::store::{Store, WatchEvent, WatchType};
+use crate::store::{Store, WatchEvent};
 use std::rc::Rc;
 
 pub const NAME: &str = "statefulset-controller";
@@ -33,14 +33,7 @@ impl Controller for StatefulSetController {
         match ev.object.kind() {
             Kind::StatefulSet => out.push(key_of(&ev.object)),
             Kind::Pod => {
-                for o in std::iter::once(&ev.object).chain(ev.old.iter()) {
-                    if let Some(r) = o.controller_ref().filter(|r| r.kind == "StatefulSet") {
-                        out.push(ObjKey::new(Kind::StatefulSet, o.namespace(), &r.name));
-                    }
-                }
-                if ev.object.controller_ref().is_none() && ev.kind != WatchType::Deleted {
-                    super::controller_utils::controllers_selecting(store, Kind::StatefulSet, &ev.object, out);
-                }
+                super::controller_utils::pod_event_keys(ev, store, Kind::StatefulSet, out);
             }
             _ => {}
         }

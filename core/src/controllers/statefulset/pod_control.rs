@@ -12,41 +12,28 @@ use std::rc::Rc;
 
 /// recordPodEvent.
 fn pod_event(ctx: &mut Ctx, set_obj: &Object, verb: &str, pod: &str, err: Option<&str>) {
-    let title = format!("{}{}", verb[..1].to_uppercase(), &verb[1..]);
     let set = set_obj.name();
-    match err {
-        None => ctx.event(
-            set_obj,
-            "Normal",
-            reason("Successful", &title),
-            format!("{verb} Pod {pod} in StatefulSet {set} successful"),
-        ),
-        Some(e) => ctx.event(
-            set_obj,
-            "Warning",
-            reason("Failed", &title),
-            format!("{verb} Pod {pod} in StatefulSet {set} failed error: {e}"),
-        ),
-    }
+    let (ok, failed) = (
+        format!("{verb} Pod {pod} in StatefulSet {set} successful"),
+        format!("{verb} Pod {pod} in StatefulSet {set} failed error: "),
+    );
+    record(ctx, set_obj, verb, ok, failed, err);
 }
 
-/// recordClaimEvent.
+/// recordClaimEvent (its success says "success", as upstream's does).
 fn claim_event(ctx: &mut Ctx, set_obj: &Object, verb: &str, claim: &str, pod: &str, err: Option<&str>) {
-    let title = format!("{}{}", verb[..1].to_uppercase(), &verb[1..]);
     let set = set_obj.name();
+    let ok = format!("{verb} Claim {claim} Pod {pod} in StatefulSet {set} success");
+    let failed = format!("{verb} Claim {claim} for Pod {pod} in StatefulSet {set} failed error: ");
+    record(ctx, set_obj, verb, ok, failed, err);
+}
+
+/// Successful<Verb> (Normal) or Failed<Verb> (Warning) about the set.
+fn record(ctx: &mut Ctx, set_obj: &Object, verb: &str, ok: String, failed: String, err: Option<&str>) {
+    let title = format!("{}{}", verb[..1].to_uppercase(), &verb[1..]);
     match err {
-        None => ctx.event(
-            set_obj,
-            "Normal",
-            reason("Successful", &title),
-            format!("{verb} Claim {claim} Pod {pod} in StatefulSet {set} success"),
-        ),
-        Some(e) => ctx.event(
-            set_obj,
-            "Warning",
-            reason("Failed", &title),
-            format!("{verb} Claim {claim} for Pod {pod} in StatefulSet {set} failed error: {e}"),
-        ),
+        None => ctx.event(set_obj, "Normal", reason("Successful", &title), ok),
+        Some(e) => ctx.event(set_obj, "Warning", reason("Failed", &title), format!("{failed}{e}")),
     }
 }
 
