@@ -75,18 +75,20 @@ fn peak_rss_mib() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
+/// Runs a script on the engine; any stderr fails the bench.
+fn run(engine: &mut kubeloop::sim::engine::Engine, text: &str) {
+    let lines = script::parse(text).expect("bench script parses");
+    script::run(engine, &lines, &|_| Err("no files".into()), &mut |l, out| {
+        assert!(out.stderr.is_empty(), "{}: {}", l.text, out.stderr);
+    });
+}
+
 /// Runs one size in this process; prints a line and returns (deploy s, rollout s).
 fn bench(replicas: usize) -> (f64, f64) {
     // 1,000 on 13 nodes, 10,000 on 120: room for the surge and terminating pods.
     let node_count = (replicas * 12).div_ceil(1000) + 1;
     let mut engine = new_cluster(parse_rfc3339("2026-01-01T00:00:00Z").unwrap(), 1);
     engine.store.limits.max_trace = 0;
-    let run = |engine: &mut kubeloop::sim::engine::Engine, text: &str| {
-        let lines = script::parse(text).expect("bench script parses");
-        script::run(engine, &lines, &|_| Err("no files".into()), &mut |l, out| {
-            assert!(out.stderr.is_empty(), "{}: {}", l.text, out.stderr);
-        });
-    };
     let t0 = Instant::now();
     run(&mut engine, &format!("kubectl apply -f - <<EOF\n{}{}EOF\nsettle\n", nodes(node_count), deployment(replicas)));
     let deploy = t0.elapsed().as_secs_f64();
@@ -115,12 +117,6 @@ fn bench_statefulset(replicas: usize) -> (f64, f64) {
     let sts = format!(
         "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {{name: gp3}}\nprovisioner: ebs.csi.aws.com\nvolumeBindingMode: WaitForFirstConsumer\n---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  replicas: {replicas}\n  podManagementPolicy: Parallel\n  serviceName: db\n  selector:\n    matchLabels: {{app: db}}\n  template:\n    metadata:\n      labels: {{app: db}}\n    spec:\n      containers:\n      - name: db\n        image: mysql:8.0\n  volumeClaimTemplates:\n  - metadata: {{name: data}}\n    spec:\n      accessModes: [ReadWriteOnce]\n      storageClassName: gp3\n      resources: {{requests: {{storage: 10Gi}}}}\n"
     );
-    let run = |engine: &mut kubeloop::sim::engine::Engine, text: &str| {
-        let lines = script::parse(text).expect("bench script parses");
-        script::run(engine, &lines, &|_| Err("no files".into()), &mut |l, out| {
-            assert!(out.stderr.is_empty(), "{}: {}", l.text, out.stderr);
-        });
-    };
     let t0 = Instant::now();
     run(&mut engine, &format!("kubectl apply -f - <<EOF\n{}{sts}EOF\nsettle\n", nodes(node_count)));
     let create = t0.elapsed().as_secs_f64();
@@ -134,6 +130,22 @@ fn bench_statefulset(replicas: usize) -> (f64, f64) {
     );
     std::mem::forget(engine);
     (create, rollout)
+}
+
+/// Runs this bench binary again with `var=n` (a process of its own, so its peak memory is
+/// its own), echoes what it printed and returns it.
+fn child(var: &str, n: usize) -> String {
+    let exe = std::env::current_exe().expect("the bench binary");
+    let out = std::process::Command::new(exe).env(var, n.to_string()).output().expect("child run");
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    print!("{text}");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    text
+}
+
+/// The number printed after `label` in a child's output (0 when absent).
+fn figure(text: &str, label: &str) -> f64 {
+    text.split(label).nth(1).and_then(|r| r.trim().split(' ').next()).and_then(|v| v.parse().ok()).unwrap_or(0.0)
 }
 
 fn main() {
@@ -166,20 +178,8 @@ fn main() {
     for &n in &sizes {
         let (mut best_deploy, mut best_rollout, mut best_calibration) = (f64::MAX, f64::MAX, f64::MAX);
         for _ in 0..runs.max(1) {
-            // A process of its own, so its peak memory is its own.
-            let exe = std::env::current_exe().expect("the bench binary");
-            let out =
-                std::process::Command::new(exe).env("KUBELOOP_BENCH_ONE", n.to_string()).output().expect("child run");
-            let text = String::from_utf8_lossy(&out.stdout).to_string();
-            print!("{text}");
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-            let ms = |label: &str| -> f64 {
-                text.split(label)
-                    .nth(1)
-                    .and_then(|r| r.trim().split(' ').next())
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(0.0)
-            };
+            let text = child("KUBELOOP_BENCH_ONE", n);
+            let ms = |label: &str| figure(&text, label);
             best_deploy = best_deploy.min(ms("deploy"));
             best_rollout = best_rollout.min(ms("rollout"));
             best_calibration = best_calibration.min(ms("calibration"));
@@ -192,18 +192,8 @@ fn main() {
     // The StatefulSet figure beside the Deployment of the first size (the storage issue's
     // target: at most 2x the Deployment's).
     if let Some(&(n, deploy, rollout, _)) = figures.first() {
-        let exe = std::env::current_exe().expect("the bench binary");
-        let out = std::process::Command::new(exe).env("KUBELOOP_BENCH_STS", n.to_string()).output().expect("child run");
-        let text = String::from_utf8_lossy(&out.stdout).to_string();
-        print!("{text}");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        let ms = |label: &str| -> f64 {
-            text.split(label)
-                .nth(1)
-                .and_then(|r| r.trim().split(' ').next())
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0.0)
-        };
+        let text = child("KUBELOOP_BENCH_STS", n);
+        let ms = |label: &str| figure(&text, label);
         println!(
             "{n}-replica StatefulSet against the Deployment: create {:.1}x, rollout {:.1}x (the goal: at most 2.0x)",
             ms("create") / deploy.max(0.001),
