@@ -52,6 +52,39 @@ pub const EXAMPLES: &[Example] = &[
         text: include_str!("../../www/examples/mysql.yaml"),
         steps: &[],
     },
+    Example {
+        id: "ordered-vs-parallel",
+        title: "StatefulSet: OrderedReady vs Parallel",
+        text: include_str!("../../www/examples/ordered-vs-parallel.yaml"),
+        steps: &[],
+    },
+    Example {
+        id: "partition",
+        title: "StatefulSet: partitioned rollout",
+        text: include_str!("../../www/examples/partition.yaml"),
+        steps: &[
+            (30_000, include_str!("../../www/examples/partition-v2.yaml")),
+            (90_000, include_str!("../../www/examples/partition-v3.yaml")),
+        ],
+    },
+    Example {
+        id: "pending-no-storageclass",
+        title: "Pending: no default StorageClass",
+        text: include_str!("../../www/examples/pending-no-storageclass.yaml"),
+        steps: &[],
+    },
+    Example {
+        id: "pending-zone",
+        title: "Pending: volume in another zone",
+        text: include_str!("../../www/examples/pending-zone.yaml"),
+        steps: &[],
+    },
+    Example {
+        id: "pending-capacity",
+        title: "Pending: storage capacity exhausted",
+        text: include_str!("../../www/examples/pending-capacity.yaml"),
+        steps: &[],
+    },
 ];
 
 /// The example the page opens with.

@@ -167,3 +167,26 @@ fn a_burst_of_pods_waiting_for_their_volumes_spreads_over_the_nodes() {
     assert_eq!(per_node.len(), 3, "{per_node:?}");
     assert!(per_node.values().all(|n| *n == 10), "{per_node:?}");
 }
+
+/// The examples menu's three Pending cases say what their comments promise.
+#[test]
+fn the_pending_examples_show_their_messages() {
+    let cases = [
+        ("pending-no-storageclass", "pod has unbound immediate PersistentVolumeClaims"),
+        (
+            "pending-zone",
+            "1 node(s) had volume node affinity conflict, 2 node(s) didn't match Pod's node affinity/selector",
+        ),
+        ("pending-capacity", "ResourceExhausted desc = insufficient capacity: 100Gi requested, 50Gi of 150Gi left"),
+    ];
+    for (id, want) in cases {
+        let e = kubeloop::examples::by_id(id).expect(id);
+        let (engine, out) = run(&format!(
+            "{}advance 30s\nkubectl describe pod mysql-0\nkubectl describe pvc data-mysql-1\n",
+            apply(e.text)
+        ));
+        assert!(out.contains(want), "{id}: want {want:?} in\n{out}");
+        let pending = if id == "pending-capacity" { "mysql-1" } else { "mysql-0" };
+        assert_eq!(phase(&engine, Kind::Pod, "default", pending), "Pending", "{id}");
+    }
+}
