@@ -264,3 +264,34 @@ fn statefulset_validation_speaks_like_the_api_server() {
     let (_, out) = run(&format!("{}{}", apply(MYSQL), apply(&scaled)));
     assert!(out.contains("statefulset.apps/mysql configured"), "{out}");
 }
+
+#[test]
+fn rollout_status_history_and_undo_take_statefulsets() {
+    let script = format!(
+        "{}kubectl rollout status statefulset/mysql\nkubectl set image sts/mysql mysql=mysql:8.4\nkubectl rollout status sts/mysql\nkubectl rollout history sts/mysql\nkubectl rollout undo sts/mysql\nkubectl rollout status sts/mysql\nkubectl rollout history sts/mysql\nkubectl rollout undo sts/mysql --to-revision=3\nkubectl rollout pause sts/mysql\n",
+        apply(MYSQL)
+    );
+    let (engine, out) = run(&script);
+    // StatefulSetStatusViewer's lines, with the defaulted partition 0.
+    assert!(out.contains("Waiting for 3 pods to be ready...\n"), "{out}");
+    assert!(
+        out.contains("Waiting for partitioned roll out to finish: 1 out of 3 new pods have been updated...\n"),
+        "{out}"
+    );
+    assert!(out.contains("partitioned roll out complete: 3 new pods have been updated...\n"), "{out}");
+    assert!(
+        out.contains("statefulset.apps/mysql \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n"),
+        "{out}"
+    );
+    // Undo makes revision 1's template current again, as revision 3 under the same name.
+    assert!(out.contains("statefulset.apps/mysql rolled back\n"), "{out}");
+    assert!(out.contains("REVISION  CHANGE-CAUSE\n2         <none>\n3         <none>\n"), "{out}");
+    assert!(out.contains("skipped rollback (current template already matches revision 3)"), "{out}");
+    assert!(out.contains("error: statefulsets.apps \"mysql\" pausing is not supported"), "{out}");
+    let image = |n: &str| {
+        let p = engine.store.get_named(Kind::Pod, "default", n).unwrap();
+        p.as_pod().unwrap().spec.as_ref().unwrap().containers[0].image.clone().unwrap()
+    };
+    assert_eq!([image("mysql-0"), image("mysql-1"), image("mysql-2")], ["mysql:8.0", "mysql:8.0", "mysql:8.0"]);
+    assert_eq!(engine.store.list(Kind::ControllerRevision, Some("default")).count(), 2);
+}

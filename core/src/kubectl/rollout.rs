@@ -1,5 +1,6 @@
-//! `kubectl rollout status|history|undo|pause|resume|restart` for Deployments
-//! (kubectl/pkg/polymorphichelpers: rollout_status.go, history.go, rollback.go).
+//! `kubectl rollout status|history|undo|pause|resume|restart` for Deployments, and
+//! status, history and undo for StatefulSets (kubectl/pkg/polymorphichelpers:
+//! rollout_status.go, history.go, rollback.go).
 
 use super::wait::{Condition, Reply, Wait};
 use super::{resource_and_name, Args, Output};
@@ -22,15 +23,19 @@ pub fn rollout(store: &mut Store, args: &Args) -> Reply {
         Ok(v) => v,
         Err(e) => return Output::err(e).into(),
     };
-    if kind != Kind::Deployment {
-        return Output::err(format!("error: kubeloop supports rollout for deployments only (got {})", kind.plural()))
-            .into();
+    if !matches!(kind, Kind::Deployment | Kind::StatefulSet) {
+        return Output::err(format!(
+            "error: kubeloop supports rollout for deployments and statefulsets only (got {})",
+            kind.plural()
+        ))
+        .into();
     }
     let ns = args.namespace();
     if store.get_named(kind, &ns, &name).is_none() {
-        return Output::err(format!("Error from server (NotFound): deployments.apps {name:?} not found")).into();
+        return Output::err(format!("Error from server (NotFound): {} {name:?} not found", kind.resource_plural()))
+            .into();
     }
-    match status(store, args, &ns, &name) {
+    match status(store, args, kind, &ns, &name) {
         Ok(wait) => Reply { output: Output::default(), wait: Some(wait) },
         Err(out) => out.into(),
     }
@@ -44,10 +49,16 @@ fn run(store: &mut Store, args: &Args) -> Output {
         Ok(v) => v,
         Err(e) => return Output::err(e),
     };
-    if kind != Kind::Deployment {
-        return Output::err(format!("error: kubeloop supports rollout for deployments only (got {})", kind.plural()));
-    }
     let ns = args.namespace();
+    if kind == Kind::StatefulSet {
+        return stateful_set(store, sub, &ns, &name, args);
+    }
+    if kind != Kind::Deployment {
+        return Output::err(format!(
+            "error: kubeloop supports rollout for deployments and statefulsets only (got {})",
+            kind.plural()
+        ));
+    }
     let Some(d) = store.get_named(kind, &ns, &name).and_then(|o| o.as_deployment().cloned()) else {
         return Output::err(format!("Error from server (NotFound): deployments.apps {name:?} not found"));
     };
@@ -132,7 +143,7 @@ pub fn status_line(d: &Deployment) -> Result<(String, bool), String> {
 }
 
 /// `rollout status`: the wait for the rollout, which whoever drives time plays out.
-fn status(store: &Store, args: &Args, ns: &str, name: &str) -> Result<Wait, Output> {
+fn status(store: &Store, args: &Args, kind: Kind, ns: &str, name: &str) -> Result<Wait, Output> {
     let watch = args.get(&["watch", "w"]) != Some("false");
     let timeout = match args.get(&["timeout"]).map(crate::api::time::parse_duration_ms) {
         None | Some(Ok(0)) => 3_600_000,
@@ -146,6 +157,7 @@ fn status(store: &Store, args: &Args, ns: &str, name: &str) -> Result<Wait, Outp
     };
     Ok(Wait {
         condition: Condition::Rollout {
+            kind,
             namespace: ns.to_string(),
             name: name.to_string(),
             watch,
@@ -258,4 +270,143 @@ fn undo(store: &mut Store, mut d: Deployment, label: &str, args: &Args) -> Outpu
     }
     d.metadata.annotations = Some(annotations);
     write(store, d, &format!("{label} rolled back\n"))
+}
+
+/// StatefulSetStatusViewer.Status: (message, done) or an error.
+pub fn stateful_set_status_line(s: &crate::kinds::statefulset::StatefulSet) -> Result<(String, bool), String> {
+    let strategy = s.spec.update_strategy.clone().unwrap_or_default();
+    if strategy.type_.as_deref() != Some("RollingUpdate") {
+        return Err("error: rollout status is only available for RollingUpdate strategy type".into());
+    }
+    let st = s.status.clone().unwrap_or_default();
+    let observed = st.observed_generation.unwrap_or(0);
+    if observed == 0 || s.metadata.generation.unwrap_or(0) > observed {
+        return Ok(("Waiting for statefulset spec update to be observed...\n".into(), false));
+    }
+    let replicas = s.spec.replicas.unwrap_or(1);
+    let (ready, updated) = (st.ready_replicas.unwrap_or(0), st.updated_replicas.unwrap_or(0));
+    if ready < replicas {
+        return Ok((format!("Waiting for {} pods to be ready...\n", replicas - ready), false));
+    }
+    if let Some(ru) = &strategy.rolling_update {
+        if let Some(partition) = ru.partition {
+            if updated < replicas - partition {
+                return Ok((
+                    format!(
+                        "Waiting for partitioned roll out to finish: {updated} out of {} new pods have been updated...\n",
+                        replicas - partition
+                    ),
+                    false,
+                ));
+            }
+        }
+        return Ok((format!("partitioned roll out complete: {updated} new pods have been updated...\n"), true));
+    }
+    let (current, update) = (st.current_revision.unwrap_or_default(), st.update_revision.unwrap_or_default());
+    if update != current {
+        return Ok((
+            format!("waiting for statefulset rolling update to complete {updated} pods at revision {update}...\n"),
+            false,
+        ));
+    }
+    Ok((
+        format!(
+            "statefulset rolling update complete {} pods at revision {current}...\n",
+            st.current_replicas.unwrap_or(0)
+        ),
+        true,
+    ))
+}
+
+/// The set's ControllerRevisions, by revision number.
+fn revisions(store: &Store, set: &Object) -> Vec<k8s_openapi::api::apps::v1::ControllerRevision> {
+    let mut v: Vec<std::rc::Rc<Object>> = store
+        .owned_by(set.uid())
+        .filter(|o| o.kind() == Kind::ControllerRevision && o.controller_ref().is_some_and(|r| r.uid == set.uid()))
+        .cloned()
+        .collect();
+    crate::controllers::history::sort_revisions(&mut v);
+    v.iter().filter_map(|o| o.as_controller_revision().cloned()).collect()
+}
+
+/// `rollout history|undo statefulset/NAME` (StatefulSetHistoryViewer, StatefulSetRollbacker).
+fn stateful_set(store: &mut Store, sub: &str, ns: &str, name: &str, args: &Args) -> Output {
+    let Some(obj) = store.get_named(Kind::StatefulSet, ns, name).cloned() else {
+        return Output::err(format!("Error from server (NotFound): statefulsets.apps {name:?} not found"));
+    };
+    let Some(set) = obj.as_stateful_set().cloned() else { return Output::default() };
+    let label = format!("statefulset.apps/{name}");
+    let revs = revisions(store, &obj);
+    let number = |r: &k8s_openapi::api::apps::v1::ControllerRevision| r.revision.unwrap_or(0);
+    let template_of = |r: &k8s_openapi::api::apps::v1::ControllerRevision| {
+        crate::controllers::statefulset::utils::apply_revision(&set, Some(&r.data.0)).spec.template
+    };
+    match sub {
+        "history" => {
+            if revs.is_empty() {
+                return Output::out("No rollout history found.\n");
+            }
+            if let Some(want) = args.get(&["revision"]).and_then(|r| r.parse::<i64>().ok()).filter(|r| *r > 0) {
+                let Some(r) = revs.iter().find(|r| number(r) == want) else {
+                    return Output::err(format!("error: unable to find the specified revision {want}"));
+                };
+                return Output::out(format!(
+                    "{label} with revision #{want}\n{}\n",
+                    super::describe::template_text(Some(&template_of(r)))
+                ));
+            }
+            let mut rows = vec![vec!["REVISION".to_string(), "CHANGE-CAUSE".to_string()]];
+            for r in &revs {
+                let cause = r.metadata.annotations.as_ref().and_then(|a| a.get(CHANGE_CAUSE)).cloned();
+                rows.push(vec![number(r).to_string(), cause.unwrap_or_else(|| "<none>".into())]);
+            }
+            Output::out(format!("{label} \n{}\n", super::table::tabwrite(&rows, 0, 2)))
+        }
+        "undo" => {
+            let to = args.get(&["to-revision"]).and_then(|r| r.parse::<i64>().ok()).unwrap_or(0);
+            let target = if to == 0 {
+                if revs.len() < 2 {
+                    return Output::err("error: no last revision to roll back to");
+                }
+                revs.get(revs.len() - 2)
+            } else {
+                revs.iter().find(|r| number(r) == to)
+            };
+            let Some(target) = target else {
+                return Output::err(format!("error: unable to find specified revision {to} in history"));
+            };
+            let template = template_of(target);
+            if template == set.spec.template {
+                return Output::out(format!(
+                    "{label} skipped rollback (current template already matches revision {to})\n"
+                ));
+            }
+            let mut copy = set;
+            copy.spec.template = template;
+            match store.update(Object::StatefulSet(Box::new(copy)), "kubectl") {
+                Ok(_) => Output::out(format!("{label} rolled back\n")),
+                Err(e) => Output::err(e.to_string()),
+            }
+        }
+        "restart" => {
+            let mut copy = set;
+            let now = crate::api::time::format_ts(crate::api::time::truncate(store.clock.now()));
+            copy.spec
+                .template
+                .metadata
+                .get_or_insert_with(Default::default)
+                .annotations
+                .get_or_insert_with(Default::default)
+                .insert("kubectl.kubernetes.io/restartedAt".into(), now);
+            match store.update(Object::StatefulSet(Box::new(copy)), "kubectl") {
+                Ok(_) => Output::out(format!("{label} restarted\n")),
+                Err(e) => Output::err(e.to_string()),
+            }
+        }
+        "pause" | "resume" => {
+            let what = if sub == "pause" { "pausing" } else { "resuming" };
+            Output::err(format!("error: statefulsets.apps {name:?} {what} is not supported"))
+        }
+        other => Output::err(format!("error: unknown command \"{other}\" for \"kubectl rollout\"")),
+    }
 }

@@ -10,7 +10,7 @@ use crate::store::Store;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Condition {
     /// `rollout status`: prints each new status line until the rollout completes.
-    Rollout { namespace: String, name: String, watch: bool, revision: Option<i64>, last: String },
+    Rollout { kind: Kind, namespace: String, name: String, watch: bool, revision: Option<i64>, last: String },
     /// `delete --wait`: until objects with these uids are gone (a controller may recreate
     /// an object under the same name).
     Deleted { objects: Vec<(ObjKey, String)> },
@@ -30,9 +30,25 @@ impl Wait {
             Condition::Deleted { objects } => {
                 (Output::default(), objects.iter().all(|(k, uid)| store.get(k).is_none_or(|o| o.uid() != uid)))
             }
-            Condition::Rollout { namespace, name, watch, revision, last } => {
-                let Some(d) = store.get_named(Kind::Deployment, namespace, name).and_then(|o| o.as_deployment()) else {
+            Condition::Rollout { kind, namespace, name, watch, revision, last } => {
+                let Some(obj) = store.get_named(*kind, namespace, name) else {
                     return (Output::err("error: object has been deleted"), true);
+                };
+                let Some(d) = obj.as_deployment() else {
+                    // StatefulSetStatusViewer takes no revision.
+                    let line =
+                        obj.as_stateful_set().map_or(Err(String::new()), super::rollout::stateful_set_status_line);
+                    return match line {
+                        Err(e) => (Output::err(e), true),
+                        Ok((line, done)) => {
+                            let mut out = Output::default();
+                            if line != *last {
+                                out.stdout.push_str(&line);
+                                *last = line;
+                            }
+                            (out, done || !*watch)
+                        }
+                    };
                 };
                 if let Some(want) = revision.filter(|r| *r > 0) {
                     let running = d
