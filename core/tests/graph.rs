@@ -91,3 +91,29 @@ fn the_followed_graph_matches_a_full_build_at_every_step() {
     }
     assert!(frame > 10.0, "the scenario ran: {frame} frames");
 }
+
+#[test]
+fn a_statefulset_draws_pods_claims_and_volumes_with_stable_dns_names() {
+    let mysql = include_str!("../../www/examples/mysql.yaml");
+    let (engine, _) = run(&format!("kubectl apply -f - <<EOF\n{mysql}EOF\nsettle\n"));
+    let mut layout = Layout::default();
+    let g = Graph::build(&engine.store, &mut layout, GraphOptions::default());
+    let count = |k: Kind| g.nodes.iter().filter(|n| n.kind == k).count();
+    let kinds = [Kind::StatefulSet, Kind::Pod, Kind::PersistentVolumeClaim, Kind::PersistentVolume, Kind::Node];
+    assert_eq!(kinds.map(count), [1, 3, 3, 3, 3]);
+    let edges = |k: EdgeKind| g.edges.iter().filter(|e| e.kind == k).count();
+    assert_eq!((edges(EdgeKind::Uses), edges(EdgeKind::BoundTo)), (3, 3));
+    let pod = g.nodes.iter().find(|n| n.name == "mysql-1").unwrap();
+    assert!(pod.details.contains(&"mysql-1.mysql.default.svc.cluster.local".to_string()), "{:?}", pod.details);
+    let claim = g.nodes.iter().find(|n| n.name == "data-mysql-1").unwrap();
+    assert_eq!((claim.status.as_deref(), claim.column), (Some("Bound"), 3));
+    assert_eq!(kubeloop::graph::drawn_columns(&g), [0, 2, 3, 4, 5], "no empty ReplicaSet column");
+    // Without its governing Service the set says its pods get no names.
+    let alone = &mysql[mysql.find("apiVersion: apps/v1").unwrap()..];
+    let (engine, _) = run(&format!("kubectl apply -f - <<EOF\n{alone}EOF\nsettle\n"));
+    let g = Graph::build(&engine.store, &mut Layout::default(), GraphOptions::default());
+    let set = g.nodes.iter().find(|n| n.kind == Kind::StatefulSet).unwrap();
+    assert!(set.details.contains(&"warning: no Service mysql: pods get no DNS names".to_string()), "{:?}", set.details);
+    let pod = g.nodes.iter().find(|n| n.name == "mysql-0").unwrap();
+    assert!(!pod.details.iter().any(|d| d.ends_with("svc.cluster.local")));
+}

@@ -318,6 +318,9 @@ impl KindDef for Pod {
         if count != "0" {
             details.push(format!("{count} restarts"));
         }
+        if let Some(dns) = stable_dns_name(v.store, self) {
+            details.push(dns);
+        }
         GraphLook {
             details,
             status: Some(status),
@@ -335,6 +338,16 @@ impl KindDef for Pod {
             history: false,
         }
     }
+}
+
+/// The stable DNS name a pod has when its `subdomain` names a headless Service in its
+/// namespace (the StatefulSet's governing Service): `<hostname>.<service>.<namespace>.svc.cluster.local`.
+pub fn stable_dns_name(store: &crate::store::Store, p: &Pod) -> Option<String> {
+    let spec = p.spec.as_ref()?;
+    let (host, sub) = (spec.hostname.as_deref()?, spec.subdomain.as_deref()?);
+    let ns = p.metadata.namespace.as_deref().unwrap_or("default");
+    let svc = store.get_named(super::Kind::Service, ns, sub)?.as_service()?;
+    super::service::is_headless(svc).then(|| format!("{host}.{sub}.{ns}.svc.cluster.local"))
 }
 
 #[cfg(test)]

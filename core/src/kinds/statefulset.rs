@@ -196,14 +196,22 @@ impl KindDef for StatefulSet {
         events(v, &self.metadata, w);
     }
 
-    fn graph(&self, _v: &View) -> GraphLook {
+    fn graph(&self, v: &View) -> GraphLook {
         let s = self.status.clone().unwrap_or_default();
         let want = self.spec.replicas.unwrap_or(1);
+        let mut details = vec![
+            format!("{}/{} ready", s.ready_replicas.unwrap_or(0), want),
+            crate::api::pod::template_images(Some(&self.spec.template)),
+        ];
+        // The governing Service gives the pods their DNS names; without it they have none.
+        let ns = self.metadata.namespace.as_deref().unwrap_or("default");
+        if let Some(svc) = self.spec.service_name.as_deref().filter(|n| !n.is_empty()) {
+            if v.store.get_named(super::Kind::Service, ns, svc).is_none() {
+                details.push(format!("warning: no Service {svc}: pods get no DNS names"));
+            }
+        }
         GraphLook {
-            details: vec![
-                format!("{}/{} ready", s.ready_replicas.unwrap_or(0), want),
-                crate::api::pod::template_images(Some(&self.spec.template)),
-            ],
+            details,
             ready: Some(
                 s.ready_replicas.unwrap_or(0) >= want
                     && s.current_revision.is_some()
