@@ -190,3 +190,19 @@ fn the_pending_examples_show_their_messages() {
         assert_eq!(phase(&engine, Kind::Pod, "default", pending), "Pending", "{id}");
     }
 }
+
+#[test]
+fn describe_pv_shows_the_claim_affinity_and_csi_source() {
+    let (engine, _) = run(&format!("{}settle\n", apply(MYSQL)));
+    let claim = engine.store.get_named(Kind::PersistentVolumeClaim, "default", "data-mysql-0").unwrap().to_json();
+    let pv = claim["spec"]["volumeName"].as_str().unwrap().to_string();
+    let (_, out) = run(&format!("{}settle\nkubectl describe pv {pv}\n", apply(MYSQL)));
+    for line in [
+        "Claim:             default/data-mysql-0\n",
+        "Reclaim Policy:    Delete\n",
+        "Node Affinity:     \n  Required Terms:  \n    Term 0:        topology.kubernetes.io/zone in [zone-",
+        "    Type:              CSI (a Container Storage Interface (CSI) volume source)\n    Driver:            ebs.csi.aws.com\n",
+    ] {
+        assert!(out.contains(line), "want {line:?} in\n{out}");
+    }
+}

@@ -2,7 +2,7 @@
 //! status is the binder's.
 
 use super::{Allocators, DecodeError, GraphLook, GraphPlace, KindDef, View};
-use crate::kubectl::describe::{generic, Writer};
+use crate::kubectl::describe::{events, map_lines, Writer};
 use crate::validation::field::FieldError;
 pub use k8s_openapi::api::core::v1::PersistentVolume;
 use serde_json::Value;
@@ -95,8 +95,81 @@ impl KindDef for PersistentVolume {
         c
     }
 
+    /// kubectl's describePersistentVolume (for the CSI and host-path sources kubeloop's
+    /// volumes have; other sources show their type only).
     fn describe(&self, v: &View, w: &mut Writer) {
-        generic(v, &self.metadata, w);
+        let spec = self.spec.clone().unwrap_or_default();
+        let st = self.status.clone().unwrap_or_default();
+        w.line(0, format!("Name:\t{}", self.metadata.name.clone().unwrap_or_default()));
+        map_lines(w, 0, "Labels", self.metadata.labels.as_ref(), "=", &[]);
+        map_lines(
+            w,
+            0,
+            "Annotations",
+            self.metadata.annotations.as_ref(),
+            ": ",
+            &[crate::kubectl::apply::LAST_APPLIED],
+        );
+        w.line(0, format!("Finalizers:\t[{}]", self.metadata.finalizers.clone().unwrap_or_default().join(" ")));
+        w.line(0, format!("StorageClass:\t{}", spec.storage_class_name.clone().unwrap_or_default()));
+        let phase = if self.metadata.deletion_timestamp.is_some() {
+            format!("Terminating (lasts {})", crate::kubectl::table::age(&self.metadata, v))
+        } else {
+            st.phase.clone().unwrap_or_default()
+        };
+        w.line(0, format!("Status:\t{phase}"));
+        let claim = spec
+            .claim_ref
+            .as_ref()
+            .map(|r| format!("{}/{}", r.namespace.clone().unwrap_or_default(), r.name.clone().unwrap_or_default()))
+            .unwrap_or_default();
+        w.line(0, format!("Claim:\t{claim}"));
+        w.line(0, format!("Reclaim Policy:\t{}", spec.persistent_volume_reclaim_policy.clone().unwrap_or_default()));
+        w.line(
+            0,
+            format!(
+                "Access Modes:\t{}",
+                super::persistentvolumeclaim::access_modes(spec.access_modes.as_deref().unwrap_or(&[]))
+            ),
+        );
+        w.line(0, format!("VolumeMode:\t{}", spec.volume_mode.clone().unwrap_or_default()));
+        let capacity = spec.capacity.as_ref().and_then(|c| c.get("storage")).map(|q| q.0.clone()).unwrap_or_default();
+        w.line(0, format!("Capacity:\t{capacity}"));
+        let terms = spec.node_affinity.as_ref().and_then(|a| a.required.as_ref()).map(|r| &r.node_selector_terms);
+        match terms {
+            None => w.line(0, "Node Affinity:\t<none>"),
+            Some(terms) => {
+                w.line(0, "Node Affinity:\t");
+                w.line(1, "Required Terms:\t");
+                for (i, t) in terms.iter().enumerate() {
+                    let exprs: Vec<String> = t
+                        .match_expressions
+                        .iter()
+                        .flatten()
+                        .map(|e| {
+                            let values = e.values.clone().unwrap_or_default().join(", ");
+                            format!("{} {} [{values}]", e.key, e.operator.to_ascii_lowercase())
+                        })
+                        .collect();
+                    w.line(2, format!("Term {i}:\t{}", exprs.join(", ")));
+                }
+            }
+        }
+        w.line(0, format!("Message:\t{}", st.message.clone().unwrap_or_default()));
+        w.line(0, "Source:");
+        if let Some(csi) = &spec.csi {
+            w.line(2, "Type:\tCSI (a Container Storage Interface (CSI) volume source)");
+            w.line(2, format!("Driver:\t{}", csi.driver));
+            w.line(2, format!("FSType:\t{}", csi.fs_type.clone().unwrap_or_default()));
+            w.line(2, format!("VolumeHandle:\t{}", csi.volume_handle));
+            w.line(2, format!("ReadOnly:\t{}", csi.read_only.unwrap_or(false)));
+            map_lines(w, 2, "VolumeAttributes", csi.volume_attributes.as_ref(), "=", &[]);
+        } else if let Some(h) = &spec.host_path {
+            w.line(2, "Type:\tHostPath (bare host directory volume)");
+            w.line(2, format!("Path:\t{}", h.path));
+            w.line(2, format!("HostPathType:\t{}", h.type_.clone().unwrap_or_default()));
+        }
+        events(v, &self.metadata, w);
     }
 
     fn graph(&self, _v: &View) -> GraphLook {
