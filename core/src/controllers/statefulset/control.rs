@@ -454,13 +454,9 @@ fn write_status(
     if !inconsistent {
         return Ok(());
     }
-    // omitempty: zero counts are not written (replicas always is).
-    for v in [
-        &mut status.ready_replicas,
-        &mut status.current_replicas,
-        &mut status.updated_replicas,
-        &mut status.available_replicas,
-    ] {
+    // omitempty in apps/v1: zero counts are not written (replicas and availableReplicas,
+    // which have no omitempty, always are).
+    for v in [&mut status.ready_replicas, &mut status.current_replicas, &mut status.updated_replicas] {
         if *v == Some(0) {
             *v = None;
         }
