@@ -117,3 +117,35 @@ fn a_statefulset_draws_pods_claims_and_volumes_with_stable_dns_names() {
     let pod = g.nodes.iter().find(|n| n.name == "mysql-0").unwrap();
     assert!(!pod.details.iter().any(|d| d.ends_with("svc.cluster.local")));
 }
+
+#[test]
+fn a_statefulsets_pods_stay_in_ordinal_order_through_a_rolling_update() {
+    let set = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: web}\nspec:\n  serviceName: web\n  replicas: 4\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx:1.25}]}\n";
+    let (mut engine, _) = run(&format!("kubectl apply -f - <<EOF\n{set}EOF\nsettle\n"));
+    let mut view = kubeloop::graph::GraphView::default();
+    let mut now = 0.0;
+    view.build(&engine.store, now);
+    run_on(&mut engine, "kubectl set image sts/web web=nginx:1.26\n");
+    // Frames every half second, as the page draws them; each recreated pod fades in where
+    // the one it replaces fades out.
+    for _ in 0..60 {
+        run_on(&mut engine, "advance 500ms\n");
+        now += 500.0;
+        view.build(&engine.store, now);
+    }
+    now += 1000.0;
+    let g = view.build(&engine.store, now);
+    let mut pods: Vec<(usize, String)> =
+        g.nodes.iter().filter(|n| n.kind == Kind::Pod).map(|n| (n.row, n.name.clone())).collect();
+    pods.sort();
+    let names: Vec<&str> = pods.iter().map(|(_, n)| n.as_str()).collect();
+    assert_eq!(names, ["web-0", "web-1", "web-2", "web-3"], "{pods:?}");
+    // Each recreated pod took the row of the pod it replaced: web-N is still in row N.
+    assert!(pods.iter().enumerate().all(|(i, (row, _))| *row == i), "{pods:?}");
+    let images: Vec<String> = engine
+        .store
+        .list(Kind::Pod, Some("default"))
+        .map(|o| o.to_json()["spec"]["containers"][0]["image"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(images.iter().all(|i| i == "nginx:1.26"), "{images:?}");
+}

@@ -185,16 +185,16 @@ impl Graph {
             }
             objects.push((o.uid(), o, owner, look));
         }
-        let mut ids: Vec<(String, usize)> = Vec::new();
+        let mut ids: Vec<(String, usize, String)> = Vec::new();
         for (id, o, _, _) in &objects {
             if let Some(c) = column_of(o.kind()) {
-                ids.push((id.to_string(), c));
+                ids.push((id.to_string(), c, o.key().to_string()));
             }
         }
         for d in folded.keys() {
-            ids.push((folded_id(d), 1));
+            ids.push((folded_id(d), 1, folded_id(d)));
         }
-        layout.update(&ids);
+        layout.update_named(&ids);
         let mut graph = Graph::default();
         for (id, o, owner, look) in objects {
             let Some((column, row)) = layout.position(id) else { continue };
