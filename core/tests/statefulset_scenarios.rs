@@ -295,3 +295,12 @@ fn rollout_status_history_and_undo_take_statefulsets() {
     assert_eq!([image("mysql-0"), image("mysql-1"), image("mysql-2")], ["mysql:8.0", "mysql:8.0", "mysql:8.0"]);
     assert_eq!(engine.store.list(Kind::ControllerRevision, Some("default")).count(), 2);
 }
+
+#[test]
+fn a_billion_replicas_cost_only_what_a_sync_reaches() {
+    // Slots are made per ordinal reached, not per replica asked for: OrderedReady makes
+    // mysql-0 and waits, however many replicas the spec names.
+    let (engine, out) = run(&format!("{}advance 1s\nkubectl get sts\n", apply(&mysql(1_000_000_000, ""))));
+    assert!(out.contains("0/1000000000"), "{out}");
+    assert_eq!(pods(&engine), ["mysql-0"]);
+}

@@ -13,21 +13,25 @@ use k8s_openapi::api::apps::v1::StatefulSetStatus;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use std::rc::Rc;
 
-/// A replica slot: the stored pod, or the pod to create.
+/// A replica slot: the stored pod, or the ordinal of the pod to create (made only when
+/// it is created: a set may ask for far more pods than a sync reaches).
 enum Slot {
     Live(Rc<Object>),
-    Missing(Box<Pod>),
+    Missing(i64),
 }
 
 impl Slot {
-    fn pod(&self) -> &Pod {
+    fn pod(&self) -> Option<&Pod> {
         match self {
-            Slot::Live(o) => o.as_pod().expect("slots hold pods"),
-            Slot::Missing(p) => p,
+            Slot::Live(o) => o.as_pod(),
+            Slot::Missing(_) => None,
         }
     }
-    fn name(&self) -> String {
-        self.pod().metadata.name.clone().unwrap_or_default()
+    fn name(&self, set: &StatefulSet) -> String {
+        match self {
+            Slot::Live(o) => o.name().to_string(),
+            Slot::Missing(ord) => pod_name(set, *ord),
+        }
     }
 }
 
@@ -173,38 +177,35 @@ fn update_pods(ctx: &mut Ctx, set_obj: &Object, set: &StatefulSet, revs: &Revisi
     count(&mut status, min_ready, revs, &all, &now);
 
     let start = start_ordinal(set);
-    let replica_count = set.spec.replicas.unwrap_or(1).max(0) as usize;
+    // Ordinals past the object limit can never be created: slots stop there, so a set
+    // asking for a billion replicas costs what the cluster can hold.
+    let replica_count = (set.spec.replicas.unwrap_or(1).max(0) as usize).min(ctx.store.limits.max_objects);
     let mut slots: Vec<Option<Slot>> = (0..replica_count).map(|_| None).collect();
     let mut condemned: Vec<Rc<Object>> = Vec::new();
     for o in pods {
         let Some(p) = o.as_pod() else { continue };
         if in_ordinal_range(p, set) {
-            slots[(ordinal(p) - start) as usize] = Some(Slot::Live(o.clone()));
+            if let Some(slot) = slots.get_mut((ordinal(p) - start) as usize) {
+                *slot = Some(Slot::Live(o.clone()));
+            }
         } else if ordinal(p) >= 0 {
             condemned.push(o.clone());
         }
     }
-    let mut replicas: Vec<Slot> = slots
-        .into_iter()
-        .enumerate()
-        .map(|(i, s)| {
-            s.unwrap_or_else(|| {
-                Slot::Missing(Box::new(versioned_pod(set_obj, &current_set, &update_set, revs, start + i as i64)))
-            })
-        })
-        .collect();
+    let replicas: Vec<Slot> =
+        slots.into_iter().enumerate().map(|(i, s)| s.unwrap_or(Slot::Missing(start + i as i64))).collect();
     // descendingOrdinal.
     condemned.sort_by_key(|o| std::cmp::Reverse(o.as_pod().map(ordinal).unwrap_or(-1)));
 
     // The first unavailable pod: the replicas first, then the condemned from the lowest ordinal.
     let unavailable = |p: &Pod| is_unavailable(p, min_ready, &now);
     let first_unhealthy: Option<String> =
-        replicas.iter().find(|s| unavailable(s.pod())).map(Slot::name).or_else(|| {
+        replicas.iter().find(|s| s.pod().is_none_or(unavailable)).map(|s| s.name(set)).or_else(|| {
             condemned.iter().rev().find(|o| o.as_pod().is_some_and(unavailable)).map(|o| o.name().to_string())
         });
 
     let recount = |status: &mut StatefulSetStatus, replicas: &[Slot], condemned: &[Rc<Object>]| {
-        let mut all: Vec<&Pod> = replicas.iter().map(Slot::pod).collect();
+        let mut all: Vec<&Pod> = replicas.iter().filter_map(Slot::pod).collect();
         all.extend(condemned.iter().filter_map(|o| o.as_pod()));
         count(status, min_ready, revs, &all, &now);
     };
@@ -217,7 +218,8 @@ fn update_pods(ctx: &mut Ctx, set_obj: &Object, set: &StatefulSet, revs: &Revisi
     // The replicas, in ordinal order; OrderedReady stops at the first that blocks.
     let mut failure: Option<String> = None;
     for i in 0..replicas.len() {
-        let step = process_replica(ctx, set_obj, set, &update_set, monotonic, &mut replicas, i, min_ready, &now);
+        let sets = (set, &current_set, &update_set);
+        let step = process_replica(ctx, set_obj, sets, revs, monotonic, &replicas, i, min_ready, &now);
         match step {
             Ok(false) => {}
             Ok(true) if monotonic => {
@@ -321,8 +323,8 @@ fn update_pods(ctx: &mut Ctx, set_obj: &Object, set: &StatefulSet, revs: &Revisi
     if partition > 0 {
         let kept: Vec<String> = replicas[..partition.min(replicas.len())]
             .iter()
-            .filter(|s| pod_revision(s.pod()) != revs.update.name())
-            .map(Slot::name)
+            .filter(|s| s.pod().is_some_and(|p| pod_revision(p) != revs.update.name()))
+            .map(|s| s.name(set))
             .collect();
         if !kept.is_empty() {
             ctx.note(format!(
@@ -336,59 +338,59 @@ fn update_pods(ctx: &mut Ctx, set_obj: &Object, set: &StatefulSet, revs: &Revisi
 }
 
 /// processReplica: true when this replica blocks (or, in Parallel, was just acted on).
+/// `sets` are the set, and the set at its current and at its update revision.
 #[allow(clippy::too_many_arguments)]
 fn process_replica(
     ctx: &mut Ctx,
     set_obj: &Object,
-    set: &StatefulSet,
-    update_set: &StatefulSet,
+    sets: (&StatefulSet, &StatefulSet, &StatefulSet),
+    revs: &Revisions,
     monotonic: bool,
-    replicas: &mut [Slot],
+    replicas: &[Slot],
     i: usize,
     min_ready: i32,
     now: &Time,
 ) -> Result<bool, String> {
-    let name = replicas[i].name();
+    let (set, current_set, update_set) = sets;
+    let name = replicas[i].name(set);
     let set_name = set_obj.name();
-    if let Slot::Live(o) = &replicas[i] {
-        let o = o.clone();
-        let p = replicas[i].pod();
-        if is_failed(p) || is_succeeded(p) {
-            if !is_terminating(p) {
-                let why = format!(
-                    "deleting {name}: it is {} and is recreated with the same name and claims",
-                    crate::api::pod::phase(p)
-                );
-                delete_pod(ctx, set_obj, &o, why)?;
+    let o = match &replicas[i] {
+        Slot::Live(o) => o.clone(),
+        Slot::Missing(ord) => {
+            let p = versioned_pod(set_obj, current_set, update_set, revs, *ord);
+            if let Some(claim) = claim_is_stale(ctx, set_obj, set, &p) {
+                ctx.note(format!(
+                    "not creating {name}: claim {claim} still belongs to an earlier {name} (whenScaled: Delete)"
+                ));
+                return Ok(true);
             }
-            // The new pod is made once this one is gone from the store.
-            return Ok(true);
+            let start = start_ordinal(set);
+            let below = match (monotonic, i) {
+                (false, _) => " (Parallel)".to_string(),
+                (true, 0) => " (OrderedReady: the first ordinal)".to_string(),
+                (true, 1) => format!(" and {set_name}-{start} below it is Running and Ready (OrderedReady)"),
+                (true, _) => format!(
+                    " and {set_name}-{start}..{set_name}-{} below it are Running and Ready (OrderedReady)",
+                    start + i as i64 - 1
+                ),
+            };
+            let why = format!("creating {name} at revision {}: ordinal {ord} is missing{below}", pod_revision(&p));
+            create_pod(ctx, set_obj, set, p, why)?;
+            return Ok(monotonic);
         }
-    }
-    if let Slot::Missing(p) = &replicas[i] {
-        if let Some(claim) = claim_is_stale(ctx, set_obj, set, p) {
-            ctx.note(format!(
-                "not creating {name}: claim {claim} still belongs to an earlier {name} (whenScaled: Delete)"
-            ));
-            return Ok(true);
+    };
+    let Some(p) = o.as_pod() else { return Ok(false) };
+    if is_failed(p) || is_succeeded(p) {
+        if !is_terminating(p) {
+            let why = format!(
+                "deleting {name}: it is {} and is recreated with the same name and claims",
+                crate::api::pod::phase(p)
+            );
+            delete_pod(ctx, set_obj, &o, why)?;
         }
-        let start = start_ordinal(set);
-        let below = match (monotonic, i) {
-            (false, _) => " (Parallel)".to_string(),
-            (true, 0) => " (OrderedReady: the first ordinal)".to_string(),
-            (true, 1) => format!(" and {}-{start} below it is Running and Ready (OrderedReady)", set_name),
-            (true, _) => format!(
-                " and {set_name}-{start}..{set_name}-{} below it are Running and Ready (OrderedReady)",
-                start + i as i64 - 1
-            ),
-        };
-        let why = format!("creating {name} at revision {}: ordinal {} is missing{below}", pod_revision(p), ordinal(p));
-        create_pod(ctx, set_obj, set, (**p).clone(), why)?;
-        return Ok(monotonic);
+        // The new pod is made once this one is gone from the store.
+        return Ok(true);
     }
-    let Slot::Live(o) = &replicas[i] else { return Ok(false) };
-    let o = o.clone();
-    let p = replicas[i].pod();
     if is_pending(p) {
         create_claims(ctx, set_obj, set, p)?;
     }
@@ -397,11 +399,11 @@ fn process_replica(
         return Ok(true);
     }
     if !is_running_and_ready(p) && monotonic {
-        let next = if i + 1 < replicas.len() { replicas[i + 1].name() } else { String::new() };
-        if next.is_empty() {
-            ctx.note(format!("waiting for {name} to be Running and Ready (OrderedReady)"));
-        } else {
-            ctx.note(format!("not creating {next}: {name} is not Running and Ready (OrderedReady)"));
+        match replicas.get(i + 1) {
+            None => ctx.note(format!("waiting for {name} to be Running and Ready (OrderedReady)")),
+            Some(next) => {
+                ctx.note(format!("not creating {}: {name} is not Running and Ready (OrderedReady)", next.name(set)))
+            }
         }
         return Ok(true);
     }
