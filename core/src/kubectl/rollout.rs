@@ -86,18 +86,18 @@ fn run(store: &mut Store, args: &Args) -> Output {
                 ));
             }
             let mut d = d;
-            let now = crate::api::time::format_ts(crate::api::time::truncate(store.clock.now()));
-            d.spec
-                .template
-                .metadata
-                .get_or_insert_with(Default::default)
-                .annotations
-                .get_or_insert_with(Default::default)
-                .insert("kubectl.kubernetes.io/restartedAt".into(), now);
+            mark_restarted(store, &mut d.spec.template);
             write(store, d, &format!("{label} restarted\n"))
         }
         other => Output::err(format!("error: unknown command \"{other}\" for \"kubectl rollout\"")),
     }
+}
+
+/// ObjectRestarter: the template's `kubectl.kubernetes.io/restartedAt`, now.
+fn mark_restarted(store: &Store, template: &mut k8s_openapi::api::core::v1::PodTemplateSpec) {
+    let now = crate::api::time::format_ts(crate::api::time::truncate(store.clock.now()));
+    let meta = template.metadata.get_or_insert_with(Default::default);
+    meta.annotations.get_or_insert_with(Default::default).insert("kubectl.kubernetes.io/restartedAt".into(), now);
 }
 
 fn write(store: &mut Store, d: Deployment, ok: &str) -> Output {
@@ -390,14 +390,7 @@ fn stateful_set(store: &mut Store, sub: &str, ns: &str, name: &str, args: &Args)
         }
         "restart" => {
             let mut copy = set;
-            let now = crate::api::time::format_ts(crate::api::time::truncate(store.clock.now()));
-            copy.spec
-                .template
-                .metadata
-                .get_or_insert_with(Default::default)
-                .annotations
-                .get_or_insert_with(Default::default)
-                .insert("kubectl.kubernetes.io/restartedAt".into(), now);
+            mark_restarted(store, &mut copy.spec.template);
             match store.update(Object::StatefulSet(Box::new(copy)), "kubectl") {
                 Ok(_) => Output::out(format!("{label} restarted\n")),
                 Err(e) => Output::err(e.to_string()),

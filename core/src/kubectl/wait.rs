@@ -38,17 +38,7 @@ impl Wait {
                     // StatefulSetStatusViewer takes no revision.
                     let line =
                         obj.as_stateful_set().map_or(Err(String::new()), super::rollout::stateful_set_status_line);
-                    return match line {
-                        Err(e) => (Output::err(e), true),
-                        Ok((line, done)) => {
-                            let mut out = Output::default();
-                            if line != *last {
-                                out.stdout.push_str(&line);
-                                *last = line;
-                            }
-                            (out, done || !*watch)
-                        }
-                    };
+                    return progress(line, last, *watch);
                 };
                 if let Some(want) = revision.filter(|r| *r > 0) {
                     let running = d
@@ -65,17 +55,7 @@ impl Wait {
                         return (Output::err(msg), true);
                     }
                 }
-                match super::rollout::status_line(d) {
-                    Err(e) => (Output::err(e), true),
-                    Ok((line, done)) => {
-                        let mut out = Output::default();
-                        if line != *last {
-                            out.stdout.push_str(&line);
-                            *last = line;
-                        }
-                        (out, done || !*watch)
-                    }
-                }
+                progress(super::rollout::status_line(d), last, *watch)
             }
         }
     }
@@ -83,6 +63,22 @@ impl Wait {
     /// What kubectl prints when the deadline passes first.
     pub fn timed_out() -> Output {
         Output::err("error: timed out waiting for the condition")
+    }
+}
+
+/// A status viewer's line printed once when it changes: done when the rollout is (or
+/// at once without --watch), or on the viewer's error.
+fn progress(line: Result<(String, bool), String>, last: &mut String, watch: bool) -> (Output, bool) {
+    match line {
+        Err(e) => (Output::err(e), true),
+        Ok((line, done)) => {
+            let mut out = Output::default();
+            if line != *last {
+                out.stdout.push_str(&line);
+                *last = line;
+            }
+            (out, done || !watch)
+        }
     }
 }
 
